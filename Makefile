@@ -1,0 +1,40 @@
+# emopipe: `make run` sets up and materializes the pipeline; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+export MLFLOW_DISABLE_TELEMETRY := true
+export DAGSTER_DISABLE_TELEMETRY := true
+# The local mirror of the source data, when it sits beside the checkout (as in CI).
+ifneq ($(wildcard $(CURDIR)/../shared/data),)
+export EMOPIPE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
+endif
+
+# What `make run` materializes: everything up to the evaluation report. Until eval_report exists,
+# the deepest assets that do.
+MAIN_SELECTION ?= *emotion_label_points,*goemotions_vad,*label_mapping_datasets,*conversation_utterances,*downstream_tasks
+
+.PHONY: install run test ui clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/dagster asset materialize -m emopipe.definitions --select '$(MAIN_SELECTION)'
+
+test: install
+	$(BIN)/python -m pytest -q
+
+ui: install
+	$(BIN)/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf dagster_home/storage dagster_home/tables dagster_home/figures dagster_home/history dagster_home/schedules \
+	       dagster_home/*.db dagster_home/mlartifacts dagster_home/logs

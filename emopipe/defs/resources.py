@@ -1,0 +1,71 @@
+"""Resources: where source files come from, and where tables are stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from emopipe.atomic import atomic_path
+from emopipe.paths import dagster_home
+from emopipe.sources.registry import SOURCE_FILES, files_of
+from emopipe.sources.resolver import SourceResolver, default_cache_dir
+
+
+class SourceData(dg.ConfigurableResource):
+    """Finds source files: the mirror ($EMOPIPE_DATA_DIR), then the cache, then the official URL."""
+
+    data_dir: str | None = Field(default=None, description="mirror laid out like shared/data; default $EMOPIPE_DATA_DIR")
+    cache_dir: str | None = Field(default=None, description="download cache; default $EMOPIPE_CACHE_DIR or ~/.cache/emopipe")
+    offline: bool = Field(default=False, description="never download (also on when $EMOPIPE_OFFLINE=1)")
+    sha256_overrides: dict[str, str] = Field(
+        default_factory=dict, description="registry path -> sha256 for copies you vetted yourself (a newer release)"
+    )
+
+    def resolver(self) -> SourceResolver:
+        env = SourceResolver.from_env()
+        return SourceResolver(
+            self.data_dir or env.mirror_dir,
+            self.cache_dir or default_cache_dir(),
+            offline=self.offline or env.offline,
+            sha256_overrides=self.sha256_overrides,
+        )
+
+    def fetch(self, dataset: str) -> tuple[dict[str, Path], dict]:
+        """Every registered file of `dataset`, verified, and a lineage record for the asset metadata."""
+        resolver = self.resolver()
+        paths = {f.path: resolver.resolve(f.path) for f in files_of(dataset)}
+        lineage = {
+            path: {
+                "sha256": resolver.expected_sha256(path),
+                "read_from": str(local),
+                "url": SOURCE_FILES[path].url,
+                "licence": SOURCE_FILES[path].licence,
+            }
+            for path, local in paths.items()
+        }
+        return paths, lineage
+
+
+class ParquetTables(dg.ConfigurableIOManager):
+    """Stores each table as `<base_dir>/<asset key>.parquet`, written atomically: a failed or
+    interrupted write leaves the previous version in place."""
+
+    base_dir: str | None = Field(default=None, description="default $DAGSTER_HOME/tables")
+
+    def _path(self, key: dg.AssetKey) -> Path:
+        return Path(self.base_dir or dagster_home() / "tables") / ("/".join(key.path) + ".parquet")
+
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
+        path = self._path(context.asset_key)
+        with atomic_path(path) as tmp:
+            obj.write_parquet(tmp)
+        context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        path = self._path(context.asset_key)
+        if not path.exists():
+            raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet ({path} is missing)")
+        return pl.read_parquet(path)

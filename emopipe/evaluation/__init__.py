@@ -1,0 +1,1 @@
+"""Metrics, pictures and report rendering."""

@@ -1,0 +1,42 @@
+"""Pictures as PNG bytes (no files, no display): the caller decides where they go."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import polars as pl  # noqa: E402
+
+_EKMAN_COLOURS = {"anger": "#d62728", "disgust": "#8c564b", "fear": "#9467bd", "joy": "#ff7f0e",
+                  "sadness": "#1f77b4", "surprise": "#2ca02c", "neutral": "#7f7f7f"}
+
+
+def png_bytes(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def label_points_figure(points: pl.DataFrame) -> bytes:
+    """Valence-arousal and valence-dominance planes for the raw NRC, quantile-scaled and arbitrary
+    points of the 28 labels, coloured by Ekman group."""
+    fig, axes = plt.subplots(2, 3, figsize=(15, 9.5), sharex=True, sharey=True)
+    colours = [_EKMAN_COLOURS[g] for g in points["ekman_group"]]
+    for col, (prefix, title) in enumerate([("nrc", "NRC VAD (raw)"), ("scaled", "quantile-scaled"), ("arbitrary", "arbitrary (ablation)")]):
+        for row, other in enumerate(["arousal", "dominance"]):
+            ax = axes[row, col]
+            x, y = points[f"{prefix}_valence"], points[f"{prefix}_{other}"]
+            ax.scatter(x, y, c=colours, s=28)
+            for label, xi, yi in zip(points["label"], x, y):
+                ax.annotate(label, (xi, yi), fontsize=7, xytext=(2, 2), textcoords="offset points")
+            ax.set(xlim=(-0.05, 1.08), ylim=(-0.05, 1.08), xlabel="valence" if row else None, ylabel=other)
+            if row == 0:
+                ax.set_title(title)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=g) for g, c in _EKMAN_COLOURS.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
+    fig.suptitle("GoEmotions labels in VAD space")
+    return png_bytes(fig)

@@ -1,0 +1,1 @@
+"""Label spaces and their harmonization: pure polars/numpy functions, no I/O."""

@@ -1,0 +1,74 @@
+"""The MLflow resource every model asset uses.
+
+Default store: SQLite at `$DAGSTER_HOME/mlflow.db`, artifacts in `$DAGSTER_HOME/mlartifacts`
+(override with `$MLFLOW_TRACKING_URI` or the resource's config). Each model asset gets one
+experiment named after it; each run is tagged with the Dagster run id, asset key, code version
+and profile, and records the exact tables it read as MLflow dataset inputs (name + digest).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import mlflow
+from mlflow.data.meta_dataset import MetaDataset
+from mlflow.data.sources import LocalArtifactDatasetSource
+from mlflow.tracking import MlflowClient
+from pydantic import Field
+
+from emopipe.paths import dagster_home
+
+
+def default_tracking_uri() -> str:
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{dagster_home() / 'mlflow.db'}"
+
+
+class MlflowTracking(dg.ConfigurableResource):
+    """MLflow tracking and registry for emopipe's model assets."""
+
+    tracking_uri: str | None = Field(default=None, description="default $MLFLOW_TRACKING_URI or sqlite:///$DAGSTER_HOME/mlflow.db")
+    artifact_root: str | None = Field(default=None, description="artifact root for new experiments; default $DAGSTER_HOME/mlartifacts")
+
+    @property
+    def uri(self) -> str:
+        return self.tracking_uri or default_tracking_uri()
+
+    def client(self) -> MlflowClient:
+        return MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
+
+    def _experiment_id(self, name: str) -> str:
+        client = self.client()
+        found = client.get_experiment_by_name(name)
+        if found is not None:
+            return found.experiment_id
+        root = self.artifact_root or (dagster_home() / "mlartifacts").as_uri()
+        return client.create_experiment(name, artifact_location=f"{root.rstrip('/')}/{name}")
+
+    @contextmanager
+    def start_run(self, context: dg.AssetExecutionContext, profile: str, run_name: str | None = None) -> Iterator[mlflow.ActiveRun]:
+        """An MLflow run in the asset's experiment, tagged with its Dagster lineage."""
+        key = context.asset_key.to_user_string()
+        mlflow.set_tracking_uri(self.uri)
+        mlflow.set_registry_uri(self.uri)
+        spec = context.assets_def.specs_by_key[context.asset_key]
+        tags = {
+            "dagster_run_id": context.run.run_id,
+            "dagster_asset_key": key,
+            "code_version": spec.code_version or "unversioned",
+            "profile": profile,
+        }
+        if context.has_partition_key:
+            tags["dagster_partition_key"] = context.partition_key
+        with mlflow.start_run(experiment_id=self._experiment_id(key), run_name=run_name or f"{key}-{context.run.run_id[:8]}", tags=tags) as run:
+            yield run
+
+    @staticmethod
+    def log_table_inputs(tables: dict[str, tuple[str, str | Path]], context: str = "training") -> None:
+        """Record each table the run read: `{name: (digest, path)}` as an MLflow dataset input."""
+        for name, (digest, path) in tables.items():
+            source = LocalArtifactDatasetSource(str(path))
+            mlflow.log_input(MetaDataset(source=source, name=name, digest=digest), context=context)
