@@ -74,7 +74,7 @@ def goemotions_label_wide(points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFr
 
 def _pair(pair_id: str, item_type: str, left: tuple[str, pl.DataFrame], right: tuple[str, pl.DataFrame], seed: int) -> pl.DataFrame:
     (lf, lw), (rf, rw) = left, right
-    shared = lw.select("item").join(rw.select("item"), on="item", how="inner").unique()
+    shared = lw.select("item").join(rw.select("item"), on="item", how="inner").unique().sort("item")
     splits = split_items(shared["item"], seed=seed)
     body = pl.concat([_long(lw.join(shared, on="item"), lf), _long(rw.join(shared, on="item"), rf)])
     return body.join(splits, on="item").select(
@@ -105,7 +105,7 @@ def label_mapping_datasets(
         ("goemotions28__ekman6", "label", ("goemotions28", ge28), ("ekman6", ge_ekman)),
     ]
     return pl.concat([_pair(pid, kind, left, right, seed) for pid, kind, left, right in pairs]).sort(
-        "pair_id", "split", "item", "format"
+        "pair_id", "split", "item", "format", "variable"
     )
 
 

@@ -7,6 +7,7 @@ its file, line and field instead of turning into a silent null.
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -56,26 +57,27 @@ def split_fields(path: Path, lines: pl.DataFrame, names: list[str], separator: s
 
 
 def read_csv_strings(path: Path, separator: str = ",", has_header: bool = True) -> pl.DataFrame:
-    """A quoted CSV read strictly: every field a string, `line` = data row number + 1 (header is line 1)."""
+    """A quoted CSV read strictly: every field a string, `line` = data row number + 1 (header is line 1).
+
+    polars pads a short row with empty strings, so the field count is checked first with the csv
+    module (a C loop), which also knows the physical line of rows with multi-line quoted fields.
+    """
+    text = read_text(path)
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    expected = None
+    for row in reader:
+        if not row:
+            continue
+        expected = expected or len(row)
+        if len(row) != expected:
+            raise SourceFormatError(path, f"expected {expected} fields, found {len(row)} (truncated file or unquoted separator?)",
+                                    line=reader.line_num)
     try:
-        df = pl.read_csv(
-            io.StringIO(read_text(path)),
-            separator=separator,
-            has_header=has_header,
-            infer_schema=False,
-            quote_char='"',
-            empty_string_is_null=False,
-            truncate_ragged_lines=False,
-        )
+        df = pl.read_csv(io.StringIO(text), separator=separator, has_header=has_header, infer_schema=False, quote_char='"',
+                         empty_string_is_null=False, truncate_ragged_lines=False)
     except pl.exceptions.PolarsError as err:
         raise SourceFormatError(path, f"not a well-formed CSV: {err}") from None
-    df = df.with_row_index("line", offset=2 if has_header else 1).with_columns(pl.col("line").cast(pl.Int64))
-    short = df.filter(pl.any_horizontal(pl.all().is_null()))
-    if short.height:  # empty strings stay strings, so a null is a field the row does not have
-        missing = [c for c in df.columns if short[c][0] is None]
-        raise SourceFormatError(path, f"row has no value for {missing} ({short.height} such rows; truncated file?)",
-                                line=short["line"][0])
-    return df
+    return df.with_row_index("line", offset=2 if has_header else 1).with_columns(pl.col("line").cast(pl.Int64))
 
 
 def require_columns(path: Path, df: pl.DataFrame, columns: list[str]) -> None:

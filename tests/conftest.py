@@ -1,0 +1,36 @@
+"""Shared fixtures: a tiny mirror in the real formats, an isolated DAGSTER_HOME, and resources on them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+
+from tests.fixture_files import write_mirror  # noqa: E402
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    root = tmp_path / "mirror"
+    return root, write_mirror(root)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated DAGSTER_HOME (tables, figures, MLflow store) and no mirror or downloads from the environment."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.delenv("EMOPIPE_DATA_DIR", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.setenv("EMOPIPE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EMOPIPE_OFFLINE", "1")
+    return home
+
+
+REAL_MIRROR = os.environ.get("EMOPIPE_DATA_DIR")
+needs_real_mirror = pytest.mark.skipif(not REAL_MIRROR, reason="EMOPIPE_DATA_DIR is not set (the real data mirror)")
