@@ -45,18 +45,26 @@ def eil_wide(intensity: pl.DataFrame) -> pl.DataFrame:
 
 
 def emobank_semeval_wide(emobank: pl.DataFrame, semeval: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The SemEval headlines EmoBank also rated; the item is EmoBank's (original) text."""
+    """The SemEval headlines EmoBank also rated; the item is EmoBank's (original) text. 21 headline
+    texts occur under two ids each; their ratings are averaged, so every text is one item."""
     eb = emobank.filter(pl.col("id").str.starts_with("SemEval_")).with_columns(
         pl.col("id").str.strip_prefix("SemEval_").cast(pl.Int64).alias("semeval_id")
     )
-    joined = eb.join(semeval, left_on="semeval_id", right_on="id", how="inner", suffix="_se")
-    joined = joined.filter(pl.col("text").str.strip_chars() != "").unique("text", keep="first", maintain_order=True)
-    vad = joined.select(pl.col("text").alias("item"), *[(pl.col(v) - 1.0) / 4.0 for v in VAD])
-    be6 = joined.select(
-        pl.col("text").alias("item"),
-        *[pl.col(e) / 100.0 for e in BE6],
-        ((pl.col("valence_se") + 100.0) / 200.0).alias("valence"),
+    joined = (
+        eb.join(semeval, left_on="semeval_id", right_on="id", how="inner", suffix="_se")
+        .filter(pl.col("text").str.strip_chars() != "")
+        .select(
+            pl.col("text").alias("item"),
+            *[((pl.col(v) - 1.0) / 4.0).alias(f"vad_{v}") for v in VAD],
+            *[(pl.col(e) / 100.0).alias(f"be6_{e}") for e in BE6],
+            ((pl.col("valence_se") + 100.0) / 200.0).alias("be6_valence"),
+        )
+        .group_by("item")
+        .mean()
+        .sort("item")
     )
+    vad = joined.select("item", *[pl.col(f"vad_{v}").alias(v) for v in VAD])
+    be6 = joined.select("item", *[pl.col(f"be6_{v}").alias(v) for v in (*BE6, "valence")])
     return vad, be6
 
 

@@ -1,0 +1,57 @@
+"""The code location as the UI loads it: groups, asset keys, checks, resources."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from emopipe.definitions import defs
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = {"goemotions", "nrc_vad_lexicon", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "emobank",
+           "semeval_affective_text", "meld", "emorynlp", "sst2", "sarcasm_headlines"}
+DATASETS = {"emotion_label_points", "goemotions_vad", "label_mapping_datasets", "conversation_utterances", "downstream_tasks"}
+
+
+def test_workspace_loads_like_the_ui(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    dagster = Path(sys.executable).with_name("dagster")
+    done = subprocess.run([str(dagster), "definitions", "validate", "-w", "workspace.yaml"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Validation successful for code location emopipe" in done.stderr + done.stdout
+
+
+def test_groups_and_asset_keys():
+    graph = defs.resolve_asset_graph()
+    groups: dict[str, set[str]] = {}
+    for key in graph.get_all_asset_keys():
+        groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
+    assert groups == {"sources": SOURCES, "datasets": DATASETS}
+
+
+def test_every_table_has_a_blocking_contract_check():
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert checks == {(name, "data_contract") for name in SOURCES | DATASETS}
+    blocking = [spec for a in graph.assets_defs for spec in a.check_specs]
+    assert blocking and all(spec.blocking for spec in blocking)
+
+
+def test_dependencies_follow_the_design():
+    graph = defs.resolve_asset_graph()
+    parents = {k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys} for k in graph.get_all_asset_keys()}
+    assert parents["goemotions_vad"] == {"goemotions", "emotion_label_points"}
+    assert parents["emotion_label_points"] == {"nrc_vad_lexicon"}
+    assert parents["conversation_utterances"] == {"meld", "emorynlp"}
+    assert parents["downstream_tasks"] == {"sst2", "sarcasm_headlines"}
+    assert {"nrc_emolex", "warriner_vad", "emobank", "semeval_affective_text"} <= parents["label_mapping_datasets"]
+
+
+def test_resources_are_bound():
+    assert {"data", "io_manager", "mlflow"} <= set(defs.resources)
+    assert isinstance(defs.executor, dg.ExecutorDefinition)
