@@ -17,7 +17,7 @@ OWNERS = ["team:emopipe"]
 def dataset_asset(name: str):
     return dg.asset(
         name=name, group_name="datasets", check_specs=[contract_check(name)], owners=OWNERS, kinds={"polars"},
-        code_version="1", automation_condition=dg.AutomationCondition.eager(),
+        code_version="1",
     )
 
 
@@ -30,14 +30,15 @@ def emotion_label_points_asset(config: LabelPointsConfig, data: SourceData, nrc_
     """The 28 GoEmotions labels as VAD points: the label word's NRC VAD point, the quantile-scaled point
     (QuantileTransformer fitted on the 28 points) and an arbitrary evenly spread point on a sphere inside
     [0,1]^3 (the paper's ablation), with each label's Ekman and sentiment group."""
-    paths, _ = data.fetch("goemotions")
+    files = ("goemotions/emotions.txt", "goemotions/ekman_mapping.json", "goemotions/sentiment_dict.json")
+    paths, lineage = data.fetch("goemotions", only=files)
     names = goemo.read_label_names(paths["goemotions/emotions.txt"])
     ekman = goemo.read_groups(paths["goemotions/ekman_mapping.json"], names)
     sentiment = goemo.read_groups(paths["goemotions/sentiment_dict.json"], names)
     table = points.emotion_label_points(names, nrc_vad_lexicon, ekman, sentiment, config.n_quantiles)
     picture = picture_metadata("label_points", label_points_figure(table), "Raw vs quantile-scaled vs arbitrary label points")
     yield from validated("emotion_label_points", table, picture | {
-        "n_quantiles": config.n_quantiles, "lexicon_version": nrc_vad_lexicon["lexicon_version"][0],
+        "source_files": dg.MetadataValue.json(lineage), "n_quantiles": config.n_quantiles, "lexicon_version": nrc_vad_lexicon["lexicon_version"][0],
     })
 
 

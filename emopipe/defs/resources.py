@@ -33,10 +33,11 @@ class SourceData(dg.ConfigurableResource):
             sha256_overrides=self.sha256_overrides,
         )
 
-    def fetch(self, dataset: str) -> tuple[dict[str, Path], dict]:
-        """Every registered file of `dataset`, verified, and a lineage record for the asset metadata."""
+    def fetch(self, dataset: str, only: tuple[str, ...] = ()) -> tuple[dict[str, Path], dict]:
+        """The registered files of `dataset` (or just the paths in `only`), verified, and a lineage
+        record for the asset metadata."""
         resolver = self.resolver()
-        paths = {f.path: resolver.resolve(f.path) for f in files_of(dataset)}
+        paths = {f.path: resolver.resolve(f.path) for f in files_of(dataset) if not only or f.path in only}
         lineage = {
             path: {
                 "sha256": resolver.expected_sha256(path),
