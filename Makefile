@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export MLFLOW_DISABLE_TELEMETRY := true
 export DAGSTER_DISABLE_TELEMETRY := true
+# Models come from local paths or the installed encoder package, never from a hub at run time.
+export HF_HUB_OFFLINE ?= 1
 # The local mirror of the source data, when it sits beside the checkout (as in CI).
 ifneq ($(wildcard $(CURDIR)/../shared/data),)
 export EMOPIPE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
@@ -18,9 +20,16 @@ MAIN_SELECTION ?= *emotion_label_points,*goemotions_vad,*label_mapping_datasets,
 
 .PHONY: install run test ui clean
 
+# The torch build to install before emopipe. The default is the CPU build (this machine's pip
+# finds it on local disk). GPU users: `make run TORCH=torch==2.13.0 TORCH_INDEX=https://download.pytorch.org/whl/cu128`
+# or install their CUDA build into .venv first; pip keeps an installed torch that satisfies torch>=2.6.
+TORCH ?= torch==2.13.0
+TORCH_INDEX ?=
+
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install --quiet '$(TORCH)' $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 

@@ -1,0 +1,1 @@
+"""One loss per file, each tested against a naive reference loop."""

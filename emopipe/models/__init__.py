@@ -1,0 +1,1 @@
+"""nn.Modules and their config dataclasses: no I/O, no device choice (training/ owns both)."""

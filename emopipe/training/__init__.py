@@ -1,0 +1,1 @@
+"""Training machinery shared by every model asset: the only place that chooses a device."""

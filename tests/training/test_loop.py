@@ -1,0 +1,94 @@
+"""The training loop: it learns, predicts in input order, resumes after a kill, and refuses a corrupt checkpoint."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from emopipe.models.text_models import TextModel, TextModelConfig
+from emopipe.training.batching import tokenize
+from emopipe.training.checkpoints import CheckpointError
+from emopipe.training.encoders import load_encoder
+from emopipe.training.loop import FitConfig, fit, predict
+
+TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
+         "terrible awful news", "wow amazing", "i hate it", "nice"] * 6
+LABELS = torch.tensor([0, 1, 2, 0, 1, 0, 1, 0, 1, 0] * 6)
+CONFIG = FitConfig(epochs=8, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, warmup_ratio=0.1, log_every=100, seed=5)
+
+
+class Killed(Exception):
+    pass
+
+
+def _setup(path):
+    torch.manual_seed(0)
+    encoder, tokenizer, _ = load_encoder(str(path))
+    model = TextModel(encoder, TextModelConfig("classifier", encoder.config.hidden_size, 3))
+    ids = tokenize(tokenizer, TEXTS, 24)
+    return model, ids, tokenizer.pad_token_id
+
+
+def _train(path, checkpoint_dir, kill_at_step=None):
+    model, ids, pad_id = _setup(path)
+    calls = {"n": 0}
+
+    def loss(m, idx, x, mask):
+        calls["n"] += 1
+        if kill_at_step is not None and calls["n"] == kill_at_step:
+            raise Killed()
+        return F.cross_entropy(m(x, mask), LABELS[idx].to(x.device))
+
+    def dev(m):
+        pred = predict(m, ids, pad_id, 16).argmax(1)
+        return {"dev_macro_f1": float((pred == LABELS.numpy()).mean())}
+
+    result = fit(model, ids, pad_id, loss, dev, CONFIG, checkpoint_dir, {"kind": "classifier"}, log=lambda s: None)
+    return result, predict(model, ids, pad_id, 16)
+
+
+def test_fit_learns_and_keeps_the_best_dev_epoch(tiny_encoder_path, tmp_path):
+    result, outputs = _train(tiny_encoder_path, tmp_path / "ck")
+    assert len(result.history) == CONFIG.epochs
+    assert result.history[-1]["train_loss"] < 0.75 * result.history[0]["train_loss"]
+    assert result.best_score > 0.5  # above the majority class
+    assert result.best_score == max(h["dev_macro_f1"] for h in result.history)
+    assert json.loads((tmp_path / "ck" / "best" / "config.json").read_text()) == {"kind": "classifier"}
+    assert outputs.shape == (60, 3)
+
+
+def test_killed_mid_epoch_resumes_from_last_checkpoint_with_same_result(tiny_encoder_path, tmp_path):
+    uninterrupted, expected = _train(tiny_encoder_path, tmp_path / "a")
+    steps_per_epoch = 8  # 60 examples, batch 8
+    with pytest.raises(Killed):
+        _train(tiny_encoder_path, tmp_path / "b", kill_at_step=steps_per_epoch + 4)  # mid-epoch 2
+    assert (tmp_path / "b" / "epoch_0" / "state.json").exists() and not (tmp_path / "b" / "epoch_1").exists()
+    resumed, outputs = _train(tiny_encoder_path, tmp_path / "b")
+    assert resumed.resumed_from == 0
+    assert resumed.history == uninterrupted.history
+    np.testing.assert_allclose(outputs, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_corrupt_checkpoint_is_an_error_naming_the_file(tiny_encoder_path, tmp_path):
+    _train(tiny_encoder_path, tmp_path / "ck")
+    last = CONFIG.epochs - 1
+    (tmp_path / "ck" / f"epoch_{last}" / "model.safetensors").write_bytes(b"not a tensor file")
+    with pytest.raises(CheckpointError, match=rf"epoch_{last}/model.safetensors"):
+        _train(tiny_encoder_path, tmp_path / "ck")
+
+
+def test_predict_restores_input_order(tiny_encoder):
+    encoder, tokenizer = tiny_encoder
+    model = TextModel(encoder, TextModelConfig("vad_regressor", encoder.config.hidden_size, 3)).eval()
+    ids = tokenize(tokenizer, ["a", "a much longer sentence here", "mid size text"], 16)
+    together = predict(model, ids, tokenizer.pad_token_id, batch_size=2)
+    alone = np.concatenate([predict(model, [x], tokenizer.pad_token_id, batch_size=1) for x in ids])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    assert ((together > 0) & (together < 1)).all()  # sigmoid head
+
+
+def test_unknown_encoder_says_what_was_tried():
+    with pytest.raises(ValueError, match=r"neither a known alias .* tried 'no/such-model-anywhere'"):
+        load_encoder("no/such-model-anywhere")
