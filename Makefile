@@ -15,8 +15,8 @@ export EMOPIPE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 endif
 
 # What `make run` materializes: everything up to the evaluation report. Until eval_report exists,
-# the deepest assets that do.
-MAIN_SELECTION ?= *emotion_label_points,*goemotions_vad,*label_mapping_datasets,*conversation_utterances,*downstream_tasks
+# the deepest assets that do (downstream_tasks comes in through vad_regressor).
+MAIN_SELECTION ?= *goemotions_baseline,*vad_regressor,*label_mapping_datasets,*conversation_utterances
 
 .PHONY: install run test ui clean
 

@@ -14,6 +14,7 @@ from emopipe.definitions import defs
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"goemotions", "nrc_vad_lexicon", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "emobank",
            "semeval_affective_text", "meld", "emorynlp", "sst2", "sarcasm_headlines"}
+MODELS = {"goemotions_baseline", "vad_regressor"}
 DATASETS = {"emotion_label_points", "goemotions_vad", "label_mapping_datasets", "conversation_utterances", "downstream_tasks"}
 
 
@@ -31,7 +32,7 @@ def test_groups_and_asset_keys():
     groups: dict[str, set[str]] = {}
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
-    assert groups == {"sources": SOURCES, "datasets": DATASETS}
+    assert groups == {"sources": SOURCES, "datasets": DATASETS, "models": MODELS}
 
 
 def test_every_table_has_a_blocking_contract_check():
@@ -50,6 +51,14 @@ def test_dependencies_follow_the_design():
     assert parents["conversation_utterances"] == {"meld", "emorynlp"}
     assert parents["downstream_tasks"] == {"sst2", "sarcasm_headlines"}
     assert {"nrc_emolex", "warriner_vad", "emobank", "semeval_affective_text"} <= parents["label_mapping_datasets"]
+    assert parents["goemotions_baseline"] == {"goemotions_vad", "emotion_label_points"}
+    assert parents["vad_regressor"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
+
+
+def test_training_steps_run_in_the_gpu_pool():
+    graph = defs.resolve_asset_graph()
+    pools = {k.to_user_string(): graph.get(k).pools for k in graph.get_all_asset_keys()}
+    assert all(pools[name] == {"gpu"} for name in MODELS)
 
 
 def test_resources_are_bound():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -51,22 +52,33 @@ class SourceData(dg.ConfigurableResource):
 
 
 class ParquetTables(dg.ConfigurableIOManager):
-    """Stores each table as `<base_dir>/<asset key>.parquet`, written atomically: a failed or
-    interrupted write leaves the previous version in place."""
+    """Stores each table as `<base_dir>/<asset key>.parquet` and each model reference (a small dict:
+    run id, model URI, metrics) as `<asset key>.json`, written atomically: a failed or interrupted
+    write leaves the previous version in place."""
 
     base_dir: str | None = Field(default=None, description="default $DAGSTER_HOME/tables")
 
-    def _path(self, key: dg.AssetKey) -> Path:
-        return Path(self.base_dir or dagster_home() / "tables") / ("/".join(key.path) + ".parquet")
+    def _path(self, key: dg.AssetKey, suffix: str) -> Path:
+        return Path(self.base_dir or dagster_home() / "tables") / ("/".join(key.path) + suffix)
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
-        path = self._path(context.asset_key)
-        with atomic_path(path) as tmp:
-            obj.write_parquet(tmp)
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | dict) -> None:
+        if isinstance(obj, pl.DataFrame):
+            path = self._path(context.asset_key, ".parquet")
+            with atomic_path(path) as tmp:
+                obj.write_parquet(tmp)
+        elif isinstance(obj, dict):
+            path = self._path(context.asset_key, ".json")
+            with atomic_path(path) as tmp:
+                tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))
+        else:
+            raise TypeError(f"{context.asset_key.to_user_string()} returned a {type(obj).__name__}; "
+                            "this IO manager stores polars DataFrames and dict references")
         context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
 
-    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
-        path = self._path(context.asset_key)
-        if not path.exists():
-            raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet ({path} is missing)")
-        return pl.read_parquet(path)
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame | dict:
+        table, reference = self._path(context.asset_key, ".parquet"), self._path(context.asset_key, ".json")
+        if table.exists():
+            return pl.read_parquet(table)
+        if reference.exists():
+            return json.loads(reference.read_text())
+        raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet ({table} is missing)")

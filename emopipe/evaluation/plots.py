@@ -40,3 +40,17 @@ def label_points_figure(points: pl.DataFrame) -> bytes:
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
     fig.suptitle("GoEmotions labels in VAD space")
     return png_bytes(fig)
+
+
+def confusion_figure(matrix, names: list[str], title: str) -> bytes:
+    """Row-normalised confusion matrix (true label rows, predicted label columns)."""
+    import numpy as np
+
+    norm = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(11, 10))
+    image = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=8)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true label")
+    return png_bytes(fig)

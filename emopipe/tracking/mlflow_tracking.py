@@ -67,6 +67,27 @@ class MlflowTracking(dg.ConfigurableResource):
             yield run
 
     @staticmethod
+    def log_params(params: dict) -> None:
+        mlflow.log_params({k: str(v)[:6000] for k, v in params.items()})
+
+    @staticmethod
+    def log_metrics(metrics: dict[str, float], step: int | None = None) -> None:
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items()}, step=step)
+
+    @staticmethod
+    def log_dict(data: dict, name: str) -> None:
+        mlflow.log_dict(data, name)
+
+    @staticmethod
+    def log_png(png: bytes, name: str) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_bytes(png)
+            mlflow.log_artifact(str(path))
+
+    @staticmethod
     def log_table_inputs(tables: dict[str, tuple[str, str | Path]], context: str = "training") -> None:
         """Record each table the run read: `{name: (digest, path)}` as an MLflow dataset input."""
         for name, (digest, path) in tables.items():

@@ -1,0 +1,49 @@
+"""Registering models and the champion rule: the alias `champion` moves to a new version only when
+its selection metric (dev, never test) is at least the current champion's. The decision and both
+figures are written as tags on the new version and on its run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow
+from mlflow.exceptions import MlflowException
+from mlflow.models import ModelSignature, infer_signature
+from mlflow.types import ColSpec, DataType, Schema
+from mlflow.tracking import MlflowClient
+
+CHAMPION = "champion"
+
+
+def log_text_model(name: str, model_dir: Path, example: list[str], example_output, python_model) -> str:
+    """Log a pyfunc under the active run and register it as `name`; returns the new version."""
+    info = mlflow.pyfunc.log_model(
+        name="model", python_model=python_model, artifacts={"model_dir": str(model_dir)},
+        # One unnamed string column: a plain list of texts and a one-column DataFrame (`text`) both fit it.
+        signature=ModelSignature(inputs=Schema([ColSpec(DataType.string)]), outputs=infer_signature(example, example_output).outputs),
+        input_example=example,
+        registered_model_name=name,
+    )
+    return str(info.registered_model_version)
+
+
+def promote_if_better(client: MlflowClient, name: str, version: str, metric: str, value: float, run_id: str) -> dict:
+    try:
+        current = client.get_model_version_by_alias(name, CHAMPION)
+        current_value = float(client.get_run(current.run_id).data.metrics[metric])
+    except MlflowException:
+        current, current_value = None, None
+    promoted = current is None or value >= current_value
+    if promoted:
+        client.set_registered_model_alias(name, CHAMPION, version)
+    decision = {
+        "champion_decision": "promoted" if promoted else "kept",
+        "candidate_version": version,
+        f"candidate_{metric}": value,
+        "previous_champion_version": current.version if current else "none",
+        f"previous_champion_{metric}": current_value if current_value is not None else "none",
+    }
+    for key, val in decision.items():
+        client.set_model_version_tag(name, version, key, str(val))
+        client.set_tag(run_id, key, str(val))
+    return decision
