@@ -49,7 +49,7 @@ def test_both_models_train_register_and_serve(smoke, home):
         assert {d.dataset.name for d in run.inputs.dataset_inputs} == {"goemotions_vad", "emotion_label_points"}
         assert champion.tags["champion_decision"] == "promoted"
         served = subprocess.run([sys.executable, "-c", SERVE, f"models:/{name}@champion"], capture_output=True, text=True,
-                                timeout=300, env={**__import__("os").environ})
+                                timeout=300)
         assert served.returncode == 0, served.stderr[-3000:]
         answer = json.loads(served.stdout.strip().splitlines()[-1])
         assert answer["rows"] == 5 and answer["columns"] == columns and answer["plain"] == 1
