@@ -11,10 +11,8 @@ from data_contracts.vocab import (
     MELD_EMOTIONS,
     SENTIMENT_GROUPS,
     THREE_SPLITS,
+    VAD,
 )
-
-_VAD = ("valence", "arousal", "dominance")
-
 
 def _unit(description: str, nullable: bool = False) -> dy.Float64:
     return dy.Float64(min=0.0, max=1.0, nullable=nullable, description=description)
@@ -56,8 +54,8 @@ class GoEmotionsVad(dy.Schema):
 
     @dy.rule()
     def targets_iff_single_label(cls) -> pl.Expr:
-        has_targets = pl.all_horizontal(pl.col(c).is_not_null() for c in ["label_id", *_VAD, *[f"scaled_{v}" for v in _VAD]])
-        none = pl.all_horizontal(pl.col(c).is_null() for c in ["label_id", *_VAD, *[f"scaled_{v}" for v in _VAD]])
+        has_targets = pl.all_horizontal(pl.col(c).is_not_null() for c in ["label_id", *VAD, *[f"scaled_{v}" for v in VAD]])
+        none = pl.all_horizontal(pl.col(c).is_null() for c in ["label_id", *VAD, *[f"scaled_{v}" for v in VAD]])
         return pl.when(pl.col("is_single_label")).then(has_targets).otherwise(none)
 
     @dy.rule()

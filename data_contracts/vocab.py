@@ -7,6 +7,8 @@ GOEMOTIONS_LABELS = (
 )
 EKMAN_GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 SENTIMENT_GROUPS = ("positive", "negative", "ambiguous", "neutral")
+VAD = ("valence", "arousal", "dominance")
+BASIC6 = ("anger", "disgust", "fear", "joy", "sadness", "surprise")  # Ekman's six, as SemEval-2007 rates them
 PLUTCHIK8 = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
 MELD_EMOTIONS = ("neutral", "joy", "surprise", "anger", "sadness", "disgust", "fear")
 EMORYNLP_EMOTIONS = ("neutral", "joyful", "scared", "mad", "peaceful", "powerful", "sad")

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data_contracts.vocab import GOEMOTIONS_LABELS, PLUTCHIK8
-
-VAD = ("valence", "arousal", "dominance")
-BE6 = ("anger", "disgust", "fear", "joy", "sadness", "surprise")
+from data_contracts.vocab import BASIC6 as BE6
+from data_contracts.vocab import GOEMOTIONS_LABELS, PLUTCHIK8, VAD
 
 
 @dataclass(frozen=True)

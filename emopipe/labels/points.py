@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 from sklearn.preprocessing import QuantileTransformer
 
-VAD = ("valence", "arousal", "dominance")
+from data_contracts.vocab import VAD
 
 
 def quantile_scale(points: np.ndarray, n_quantiles: int = 21) -> np.ndarray:

@@ -14,8 +14,6 @@ import polars as pl
 from emopipe.sources.errors import SourceFormatError
 from emopipe.sources.textio import cast_fields, read_csv_strings, read_text, require_columns
 
-MELD_EMOTIONS = ("neutral", "joy", "surprise", "anger", "sadness", "disgust", "fear")
-EMORYNLP_EMOTIONS = ("neutral", "joyful", "scared", "mad", "peaceful", "powerful", "sad")
 MELD_COLUMNS = ["Utterance", "Speaker", "Emotion", "Sentiment", "Dialogue_ID", "Utterance_ID", "Season", "Episode"]
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import polars as pl
 
+from data_contracts.vocab import BASIC6, VAD
 from emopipe.sources.errors import SourceFormatError
-from emopipe.sources.lexicons import VAD
 from emopipe.sources.textio import cast_fields, read_csv_strings, read_lines, read_text, require_columns, split_fields
 
-SEMEVAL_EMOTIONS = ("anger", "disgust", "fear", "joy", "sadness", "surprise")
+SEMEVAL_EMOTIONS = BASIC6
 SEMEVAL_SPLITS = ("trial", "test")
 
 

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import polars as pl
 
+from data_contracts.vocab import PLUTCHIK8, VAD
 from emopipe.sources.errors import SourceFormatError
 from emopipe.sources.textio import cast_fields, read_csv_strings, read_lines, require_columns, split_fields
 
-VAD = ("valence", "arousal", "dominance")
-EMOLEX_CATEGORIES = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust", "negative", "positive")
-PLUTCHIK8 = EMOLEX_CATEGORIES[:8]
+EMOLEX_CATEGORIES = (*PLUTCHIK8, "negative", "positive")
 NRC_VAD_VERSIONS = ("v1", "v2.1")
 
 

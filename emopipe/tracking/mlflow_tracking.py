@@ -9,6 +9,7 @@ and profile, and records the exact tables it read as MLflow dataset inputs (name
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,8 +81,6 @@ class MlflowTracking(dg.ConfigurableResource):
 
     @staticmethod
     def log_png(png: bytes, name: str) -> None:
-        import tempfile
-
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / name
             path.write_bytes(png)

@@ -17,6 +17,7 @@ import polars as pl
 import torch
 import torch.nn.functional as F
 
+from data_contracts.vocab import VAD
 from emopipe.evaluation.metrics import classification_metrics, confusion, vad_errors
 from emopipe.losses.vad_regression import vad_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
@@ -26,7 +27,6 @@ from emopipe.training.loop import FitConfig, fit, predict
 from emopipe.training.profiles import Profile
 from emopipe.training.token_cache import token_ids
 
-VAD = ("valence", "arousal", "dominance")
 MAPPERS = {"nrc": "nrc_", "nrc_scaled": "scaled_", "arbitrary": "arbitrary_"}
 
 
