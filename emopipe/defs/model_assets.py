@@ -51,11 +51,10 @@ def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, regi
     fingerprint = hashlib.sha256(json.dumps([kind, profile.to_dict(), vad.__dict__ if vad else None, config.seed, digests],
                                             sort_keys=True).encode()).hexdigest()[:16]
     checkpoint_dir = dagster_home() / "checkpoints" / registered / fingerprint
-    tables = dagster_home() / "tables"
     with mlflow.start_run(context, profile.name) as run:
         mlflow.log_params({**{f"profile_{k}": v for k, v in profile.to_dict().items()}, "seed": config.seed, "kind": kind,
                            **({f"vad_{k}": v for k, v in vad.__dict__.items()} if vad else {})})
-        mlflow.log_table_inputs({name: (d, tables / f"{name}.parquet") for name, d in digests.items()})
+        mlflow.log_table_inputs({name: (d, _stored_path(context, name)) for name, d in digests.items()})
         trained = train_goemotions_model(kind, goemotions_vad, points, profile, checkpoint_dir, vad=vad or VadOptions(),
                                          seed=config.seed, log=context.log.info, log_metrics=mlflow.log_metrics)
         metrics = dict(trained.metrics)
@@ -83,6 +82,13 @@ def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, regi
             **picture_metadata(f"{registered}_confusion", png, "Test confusion matrix (rows: true label)"),
         },
     )
+
+
+def _stored_path(context: dg.AssetExecutionContext, asset: str) -> str:
+    """Where the IO manager stored the upstream table at its latest materialization (its `path` metadata)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey(asset))
+    path = event.asset_materialization.metadata.get("path") if event and event.asset_materialization else None
+    return path.value if path is not None else f"dagster-asset:{asset}"
 
 
 def _example_output(kind: str):

@@ -1,8 +1,9 @@
 """Serving the GoEmotions models as MLflow pyfunc: `mlflow.pyfunc.load_model(uri).predict(texts)`.
 
 The artifact folder holds `model.safetensors` (encoder and head), `config.json` (the training
-config dict, labels and VAD points included) and `encoder/` (the encoder's config and tokenizer,
-no weights). No pickled modules; emopipe must be installed where the model is loaded.
+config dict, labels and VAD points included), `encoder/` (the encoder's config and tokenizer,
+no weights) and, for the VAD model, `svm.safetensors` (the SVM back-classifier as arrays). No
+pickled modules; emopipe must be installed where the model is loaded.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def coerce_texts(model_input) -> list[str]:
 
 
 class GoEmotionsTextModel(mlflow.pyfunc.PythonModel):
-    """VAD regressor: valence, arousal, dominance and the nearest label; baseline: the top label and its probability."""
+    """VAD regressor: valence, arousal, dominance and the top label by the model's back-classifier
+    (the SVM, or the nearest label point for `classifier: 1nn`); baseline: the top label and its probability."""
 
     def load_context(self, context):
         import torch
@@ -64,6 +66,12 @@ class GoEmotionsTextModel(mlflow.pyfunc.PythonModel):
         self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
         self.max_length = self.config["profile"]["max_length"]
         self.torch = torch
+        self.svm = None
+        if self.config["kind"] == "vad" and self.config["vad"]["classifier"] == "svm":
+            from emopipe.models.vad_classifiers import RbfSvm
+            from emopipe.training.export import SVM_FILE
+
+            self.svm = RbfSvm.load(folder / SVM_FILE)
 
     def predict(self, context, model_input, params=None):
         from emopipe.models.vad_classifiers import nearest_label
@@ -77,7 +85,7 @@ class GoEmotionsTextModel(mlflow.pyfunc.PythonModel):
         out = predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=64, bf16=False)
         labels = self.config["labels"]
         if self.config["kind"] == "vad":
-            top = nearest_label(out, np.asarray(self.config["points"]))
+            top = self.svm.predict(out) if self.svm is not None else nearest_label(out, np.asarray(self.config["points"]))
             return pd.DataFrame({"valence": out[:, 0], "arousal": out[:, 1], "dominance": out[:, 2],
                                  "top_emotion": [labels[i] for i in top]})
         probs = self.torch.softmax(self.torch.as_tensor(out), dim=1).numpy()

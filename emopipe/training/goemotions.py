@@ -22,7 +22,7 @@ from data_contracts.vocab import VAD
 from emopipe.evaluation.metrics import classification_metrics, confusion, vad_errors
 from emopipe.losses.vad_regression import vad_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
-from emopipe.models.vad_classifiers import fit_svm, nearest_label
+from emopipe.models.vad_classifiers import RbfSvm, fit_svm, nearest_label
 from emopipe.training.encoders import load_encoder
 from emopipe.training.loop import FitConfig, fit, predict
 from emopipe.training.profiles import Profile
@@ -48,6 +48,7 @@ class TrainedModel:
     metrics: dict[str, float]
     confusion: np.ndarray
     points: np.ndarray | None = None
+    svm: RbfSvm | None = None  # the VAD model's SVM back-classifier, served beside the weights
     history: list[dict] = field(default_factory=list)
     config: dict = field(default_factory=dict)
 
@@ -122,13 +123,14 @@ def train_goemotions_model(
     metrics = {f"best_{k}": v for k, v in result.history[result.best_epoch].items() if k.startswith("dev_")}
     metrics["dev_macro_f1"] = result.best_score
     run = functools.partial(predict, model, pad_id=pad_id, batch_size=profile.inference_batch_size, bf16=profile.bf16)
+    svm = None
     if kind == "baseline":
         test_metrics, y_pred = _evaluate_baseline(run, ids, labels, names)
     else:
-        test_metrics, y_pred = _evaluate_vad(run, ids, labels, names, points.numpy(), vad.classifier, profile.svm_fit_limit)
+        test_metrics, y_pred, svm = _evaluate_vad(run, ids, labels, names, points.numpy(), vad.classifier, profile.svm_fit_limit)
     metrics |= test_metrics
     return TrainedModel(model, tokenizer, encoder_path, names, metrics, confusion(labels["test"], y_pred, len(names)),
-                        points.numpy() if points is not None else None, result.history, model_config)
+                        points.numpy() if points is not None else None, svm, result.history, model_config)
 
 
 def _evaluate_baseline(run, ids, labels, names) -> tuple[dict, np.ndarray]:
@@ -136,7 +138,7 @@ def _evaluate_baseline(run, ids, labels, names) -> tuple[dict, np.ndarray]:
     return classification_metrics("test", labels["test"], y_pred, names), y_pred
 
 
-def _evaluate_vad(run, ids, labels, names, points: np.ndarray, classifier: str, svm_fit_limit: int) -> tuple[dict, np.ndarray]:
+def _evaluate_vad(run, ids, labels, names, points: np.ndarray, classifier: str, svm_fit_limit: int) -> tuple[dict, np.ndarray, RbfSvm]:
     """Test metrics for both back-classifiers (`test_1nn_*`, `test_svm_*`), the chosen one's as
     `test_*`; the SVM is fitted on the first `svm_fit_limit` predicted training points. With the SVM
     chosen, its dev macro-F1 becomes `dev_macro_f1`, the figure the champion rule compares."""
@@ -156,7 +158,7 @@ def _evaluate_vad(run, ids, labels, names, points: np.ndarray, classifier: str, 
     metrics["train_valence_median"] = float(np.median(train_pred[:, 0]))
     if classifier == "svm":
         metrics["dev_macro_f1"] = metrics["dev_svm_macro_f1"]
-    return metrics, y_pred
+    return metrics, y_pred, RbfSvm.from_sklearn(svm)
 
 
 def valence_sentiment_accuracy(trained: TrainedModel, texts: list[str], labels: np.ndarray, profile: Profile) -> float:

@@ -5,11 +5,16 @@ import json
 import subprocess
 import sys
 
+from pathlib import Path
+
 import dagster as dg
+import mlflow.artifacts
+import numpy as np
 import pytest
 
 from emopipe.defs.model_assets import MODEL_ASSETS
 from emopipe.defs.resources import ParquetTables, SourceData
+from emopipe.models.vad_classifiers import RbfSvm
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
 
@@ -20,7 +25,8 @@ model = mlflow.pyfunc.load_model(sys.argv[1])
 texts = ["I love it", "", "x" * 100_000, None, 42]
 out = model.predict(pd.DataFrame({"text": texts}))
 plain = model.predict(["so sad"])
-print(json.dumps({"rows": len(out), "columns": list(out.columns), "first": out.iloc[0].to_dict(), "plain": len(plain)}, default=str))
+print(json.dumps({"rows": len(out), "columns": list(out.columns), "first": out.iloc[0].to_dict(), "plain": len(plain),
+                  "table": out.to_dict(orient="list")}, default=str))
 """
 
 
@@ -47,15 +53,27 @@ def test_both_models_train_register_and_serve(smoke, home):
         assert run.data.tags["profile"] == "smoke" and run.data.tags["dagster_run_id"] == result.run_id
         assert {"test_accuracy", "test_macro_f1", "dev_macro_f1", "test_f1_joy"} <= set(run.data.metrics)
         assert {d.dataset.name for d in run.inputs.dataset_inputs} == {"goemotions_vad", "emotion_label_points"}
+        for d in run.inputs.dataset_inputs:  # the source is where the IO manager stored the table
+            assert str(home / "tables" / f"{d.dataset.name}.parquet") in d.dataset.source
         assert champion.tags["champion_decision"] == "promoted"
         served = subprocess.run([sys.executable, "-c", SERVE, f"models:/{name}@champion"], capture_output=True, text=True,
                                 timeout=300)
         assert served.returncode == 0, served.stderr[-3000:]
         answer = json.loads(served.stdout.strip().splitlines()[-1])
         assert answer["rows"] == 5 and answer["columns"] == columns and answer["plain"] == 1
+        if name == "emopipe-vad-regressor":
+            _assert_served_top_emotion_is_the_svm_vote(name, answer["table"])
     vad_run = client.get_run(client.get_model_version_by_alias("emopipe-vad-regressor", "champion").run_id)
     assert {"test_vad_mae", "test_vad_mse", "test_svm_macro_f1", "test_1nn_macro_f1", "sst2_dev_valence_accuracy"} <= set(vad_run.data.metrics)
     assert not any((home / "checkpoints").glob("*/*/epoch_*"))  # cleaned up once registered
+
+
+def _assert_served_top_emotion_is_the_svm_vote(name: str, table: dict):
+    folder = Path(mlflow.artifacts.download_artifacts(f"models:/{name}@champion"))
+    [svm_file] = folder.rglob("svm.safetensors")
+    labels = json.loads((svm_file.parent / "config.json").read_text())["labels"]
+    vad = np.column_stack([table["valence"], table["arousal"], table["dominance"]])
+    assert [labels[i] for i in RbfSvm.load(svm_file).predict(vad)] == table["top_emotion"]
 
 
 def test_champion_moves_only_when_dev_does_not_drop(smoke):
