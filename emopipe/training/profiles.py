@@ -19,7 +19,7 @@ class Profile:
     head_learning_rate: float
     train_limit: int | None  # training budget: at most this many training examples per epoch (seeded subset)
     eval_limit: int | None  # at most this many dev/test examples (None: all; the real test split in cpu and gpu)
-    svm_fit_limit: int  # training predictions the SVM back-classifier is fitted on
+    svm_fit_limit: int | None  # training predictions the SVM back-classifier is fitted on (None: all, as the paper)
     inference_batch_size: int = 128
     bf16: bool = True
 
@@ -31,9 +31,9 @@ PROFILES = {
     "smoke": Profile("smoke", "tiny-random-bert", epochs=2, max_length=32, batch_size=16, learning_rate=5e-3,
                      head_learning_rate=1e-2, train_limit=400, eval_limit=200, svm_fit_limit=400),
     "cpu": Profile("cpu", "base", epochs=1, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
-                   train_limit=None, eval_limit=None, svm_fit_limit=8000),
+                   train_limit=None, eval_limit=None, svm_fit_limit=None),
     "gpu": Profile("gpu", "bert-base-cased", epochs=10, max_length=50, batch_size=16, learning_rate=5e-5,
-                   head_learning_rate=5e-5, train_limit=None, eval_limit=None, svm_fit_limit=36308),
+                   head_learning_rate=5e-5, train_limit=None, eval_limit=None, svm_fit_limit=None),
 }
 
 
