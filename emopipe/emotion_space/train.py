@@ -1,0 +1,162 @@
+"""Training the multi-way label mapper: every label-mapping pair at once, with autoencoding, both
+mapping directions, MSE between an item's two embeddings and soft parameter sharing; and the
+per-direction MLP baseline it is compared with.
+
+Differences from the reference code (JULIELab/emotion-embeddings), on purpose: the reference
+configures a sharing weight but never adds the sharing term to the loss; here it is applied
+(`weights.sharing`) and ablated (`sharing = 0`). The reference trains one mapping dataset at a time;
+here one step takes a batch from every pair, so the space is shared across all of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from emopipe.emotion_space.equivalences import EQUIVALENCES
+from emopipe.emotion_space.metrics import direction_score
+from emopipe.emotion_space.model import EmotionSpace, mapping_ffn, readout, reconstruction_loss, sharing_loss
+from emopipe.emotion_space.pairs import PairSplit
+
+
+@dataclass(frozen=True)
+class LossWeights:
+    autoencode: float = 1.0
+    mapping: float = 1.0
+    embedding: float = 1.0
+    sharing: float = 1.0
+
+
+@dataclass(frozen=True)
+class MappingConfig:
+    epochs: int = 20
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    seed: int = 13
+    weights: LossWeights = field(default_factory=LossWeights)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def directions(splits: dict[str, PairSplit]) -> list[tuple[str, str, str]]:
+    """(pair_id, source format, target format), both ways for every pair."""
+    return [(p.pair_id, a, b) for p in splits.values() for a, b in ((p.left, p.right), (p.right, p.left))]
+
+
+def _values(split: PairSplit, fmt: str) -> torch.Tensor:
+    return split.x_left if fmt == split.left else split.x_right
+
+
+def _batches(n: int, batch_size: int, steps: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """`steps` batches over n items, reshuffled whenever the items run out (small pairs cycle)."""
+    out, order = [], np.array([], dtype=np.int64)
+    for _ in range(steps):
+        if len(order) < min(batch_size, n):
+            order = np.concatenate([order, rng.permutation(n)])
+        out.append(order[:batch_size])
+        order = order[batch_size:]
+    return out
+
+
+def pair_loss(space: EmotionSpace, split: PairSplit, idx: np.ndarray, weights: LossWeights) -> torch.Tensor:
+    a, b = split.x_left[idx], split.x_right[idx]
+    ea, eb = space.encode(split.left, a), space.encode(split.right, b)
+    loss = weights.autoencode * (reconstruction_loss(split.left, space.decode(split.left, ea), a)
+                                 + reconstruction_loss(split.right, space.decode(split.right, eb), b))
+    loss = loss + weights.mapping * (reconstruction_loss(split.right, space.decode(split.right, ea), b)
+                                     + reconstruction_loss(split.left, space.decode(split.left, eb), a))
+    return loss + weights.embedding * torch.nn.functional.mse_loss(ea, eb)
+
+
+@torch.no_grad()
+def score_space(space: EmotionSpace, splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
+    space.eval()
+    out = {}
+    for pair_id, source, target in directions(splits):
+        split = splits[pair_id]
+        pred = readout(target, space.decode(target, space.encode(source, _values(split, source))))
+        kind, value = direction_score(target, pred.numpy(), _values(split, target).numpy())
+        out[f"{source}_to_{target}"] = (kind, value, len(split))
+    return out
+
+
+def _selection(scores: dict[str, tuple[str, float, int]]) -> float:
+    """Dev figure for model selection: the mean of every direction's r or F1 (never test)."""
+    values = [v for _, v, _ in scores.values() if not math.isnan(v)]
+    return float(np.mean(values)) if values else -math.inf
+
+
+def train_space(train: dict[str, PairSplit], dev: dict[str, PairSplit], config: MappingConfig,
+                equivalences=EQUIVALENCES, log: Callable[[str], None] = print) -> tuple[EmotionSpace, list[dict]]:
+    """The dev-selected space and its per-epoch history (train loss, dev selection score)."""
+    torch.manual_seed(config.seed)
+    formats = sorted({f for s in train.values() for f in (s.left, s.right)})
+    space = EmotionSpace(formats)
+    optimizer = torch.optim.Adam(space.parameters(), lr=config.learning_rate)
+    rng = np.random.default_rng(config.seed)
+    steps = max(math.ceil(len(s) / config.batch_size) for s in train.values())
+    best, best_score, history = None, -math.inf, []
+    for epoch in range(config.epochs):
+        space.train()
+        plans = {pid: _batches(len(s), config.batch_size, steps, rng) for pid, s in train.items()}
+        total = 0.0
+        for step in range(steps):
+            loss = sum(pair_loss(space, s, plans[pid][step], config.weights) for pid, s in train.items()) / len(train)
+            if config.weights.sharing:
+                loss = loss + config.weights.sharing * sharing_loss(space, equivalences)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        score = _selection(score_space(space, dev))
+        history.append({"epoch": epoch, "train_loss": total / steps, "dev_selection": score})
+        if score > best_score:
+            best, best_score = copy.deepcopy(space.state_dict()), score
+        log(f"label mapper epoch {epoch + 1}/{config.epochs}: loss {total / steps:.4f}, dev mean r/F1 {score:.4f}")
+    space.load_state_dict(best)
+    space.eval()
+    return space, history
+
+
+def train_direct_baseline(train: PairSplit, dev: PairSplit, source: str, target: str, config: MappingConfig) -> torch.nn.Module:
+    """The per-direction baseline: one MLP (the encoder's shape, k_source -> 128 -> 128 -> k_target)
+    trained on that direction alone, same epochs, batch size and learning rate, dev-selected."""
+    torch.manual_seed(config.seed)
+    model = mapping_ffn(train.x_left.shape[1] if source == train.left else train.x_right.shape[1],
+                        dev.x_right.shape[1] if target == dev.right else dev.x_left.shape[1])
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    rng = np.random.default_rng(config.seed)
+    x, y = _values(train, source), _values(train, target)
+    steps = math.ceil(len(train) / config.batch_size)
+    best, best_score = None, -math.inf
+    for _ in range(config.epochs):
+        model.train()
+        for idx in _batches(len(train), config.batch_size, steps, rng):
+            loss = reconstruction_loss(target, model(x[idx]), y[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            _, score = direction_score(target, readout(target, model(_values(dev, source))).numpy(), _values(dev, target).numpy())
+        score = -math.inf if math.isnan(score) else score
+        if best is None or score > best_score:
+            best, best_score = copy.deepcopy(model.state_dict()), score
+    model.load_state_dict(best)
+    return model.eval()
+
+
+@torch.no_grad()
+def score_baselines(models: dict[tuple[str, str, str], torch.nn.Module], splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
+    out = {}
+    for (pair_id, source, target), model in models.items():
+        split = splits[pair_id]
+        kind, value = direction_score(target, readout(target, model(_values(split, source))).numpy(), _values(split, target).numpy())
+        out[f"{source}_to_{target}"] = (kind, value, len(split))
+    return out
