@@ -54,3 +54,21 @@ def confusion_figure(matrix, names: list[str], title: str) -> bytes:
     ax.set(xlabel="predicted", ylabel="true", title=title)
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true label")
     return png_bytes(fig)
+
+
+def emotion_space_figure(rows: dict[str, "np.ndarray"], classes: dict[str, str], title: str) -> bytes:
+    """2-D PCA of decoder weight rows, one point per `format:variable`, coloured by equivalence
+    class (grey when a variable has none): equivalent variables should sit together."""
+    import numpy as np
+    from sklearn.decomposition import PCA
+
+    names = list(rows)
+    xy = PCA(n_components=2, random_state=0).fit_transform(np.stack([rows[n] for n in names]))
+    palette = plt.get_cmap("tab20")
+    colour_of = {c: palette(i % 20) for i, c in enumerate(sorted(set(classes.values())))}
+    fig, ax = plt.subplots(figsize=(11, 9))
+    for name, (x, y) in zip(names, xy):
+        ax.scatter(x, y, s=26, color=colour_of.get(classes.get(name), "#bbbbbb"))
+        ax.annotate(name, (x, y), fontsize=6.5, xytext=(2, 2), textcoords="offset points")
+    ax.set(title=title, xlabel="PC 1", ylabel="PC 2")
+    return png_bytes(fig)

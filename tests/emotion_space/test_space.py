@@ -76,3 +76,14 @@ def test_pair_splits_align_items_and_variable_order():
     assert train.x_right[:, 0].tolist() == [0.0, 1.0]  # anger is emolex8's first variable
     with pytest.raises(ValueError, match="nrc_vad__emolex8"):
         pair_splits(table.filter(~((pl.col("item") == "joy") & (pl.col("variable") == "fear"))), "test")
+
+
+def test_emotion_space_picture_is_a_png_of_every_decoder_row():
+    from emopipe.evaluation.plots import emotion_space_figure
+    from emopipe.labels.formats import FORMATS
+
+    space = EmotionSpace(["nrc_vad", "warriner_vad", "emolex8"])
+    rows = {f"{f}:{v}": space.decoder_row(f, v).detach().numpy() for f in space.formats for v in FORMATS[f].variables}
+    classes = {f"{f}:{v}": name for name, members in EQUIVALENCES.items() for f, v in members}
+    png = emotion_space_figure(rows, classes, "emotion space")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(rows) == 14
