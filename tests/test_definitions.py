@@ -14,7 +14,8 @@ from emopipe.definitions import defs
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"goemotions", "nrc_vad_lexicon", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "emobank",
            "semeval_affective_text", "meld", "emorynlp", "sst2", "sarcasm_headlines"}
-MODELS = {"goemotions_baseline", "vad_regressor"}
+GPU_MODELS = {"goemotions_baseline", "vad_regressor"}
+MODELS = GPU_MODELS | {"label_mapping_model"}
 DATASETS = {"emotion_label_points", "goemotions_vad", "label_mapping_datasets", "conversation_utterances", "downstream_tasks"}
 
 
@@ -53,12 +54,13 @@ def test_dependencies_follow_the_design():
     assert {"nrc_emolex", "warriner_vad", "emobank", "semeval_affective_text"} <= parents["label_mapping_datasets"]
     assert parents["goemotions_baseline"] == {"goemotions_vad", "emotion_label_points"}
     assert parents["vad_regressor"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
+    assert parents["label_mapping_model"] == {"label_mapping_datasets"}
 
 
 def test_training_steps_run_in_the_gpu_pool():
     graph = defs.resolve_asset_graph()
     pools = {k.to_user_string(): graph.get(k).pools for k in graph.get_all_asset_keys()}
-    assert all(pools[name] == {"gpu"} for name in MODELS)
+    assert all(pools[name] == {"gpu"} for name in GPU_MODELS)
 
 
 def test_resources_are_bound():

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
+from emopipe.defs.resources import stored_path
 from emopipe.evaluation.plots import confusion_figure
 from emopipe.paths import dagster_home
 from emopipe.tracking.mlflow_tracking import MlflowTracking
@@ -54,7 +55,7 @@ def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, regi
     with mlflow.start_run(context, profile.name) as run:
         mlflow.log_params({**{f"profile_{k}": v for k, v in profile.to_dict().items()}, "seed": config.seed, "kind": kind,
                            **({f"vad_{k}": v for k, v in vad.__dict__.items()} if vad else {})})
-        mlflow.log_table_inputs({name: (d, _stored_path(context, name)) for name, d in digests.items()})
+        mlflow.log_table_inputs({name: (d, stored_path(context, name)) for name, d in digests.items()})
         trained = train_goemotions_model(kind, goemotions_vad, points, profile, checkpoint_dir, vad=vad or VadOptions(),
                                          seed=config.seed, log=context.log.info, log_metrics=mlflow.log_metrics)
         metrics = dict(trained.metrics)
@@ -82,13 +83,6 @@ def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, regi
             **picture_metadata(f"{registered}_confusion", png, "Test confusion matrix (rows: true label)"),
         },
     )
-
-
-def _stored_path(context: dg.AssetExecutionContext, asset: str) -> str:
-    """Where the IO manager stored the upstream table at its latest materialization (its `path` metadata)."""
-    event = context.instance.get_latest_materialization_event(dg.AssetKey(asset))
-    path = event.asset_materialization.metadata.get("path") if event and event.asset_materialization else None
-    return path.value if path is not None else f"dagster-asset:{asset}"
 
 
 def _example_output(kind: str):

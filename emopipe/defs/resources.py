@@ -82,3 +82,10 @@ class ParquetTables(dg.ConfigurableIOManager):
         if reference.exists():
             return json.loads(reference.read_text())
         raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet ({table} is missing)")
+
+
+def stored_path(context: dg.AssetExecutionContext, asset: str) -> str:
+    """Where the IO manager stored the upstream table at its latest materialization (its `path` metadata)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey(asset))
+    path = event.asset_materialization.metadata.get("path") if event and event.asset_materialization else None
+    return path.value if path is not None else f"dagster-asset:{asset}"

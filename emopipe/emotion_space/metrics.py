@@ -25,6 +25,8 @@ def f1(pred: np.ndarray, gold: np.ndarray) -> float:
 def direction_score(target: str, pred: np.ndarray, gold: np.ndarray) -> tuple[str, float]:
     """("r", mean r) or ("f1", mean F1) over the target format's variables that vary in `gold`."""
     kind = "r" if FORMATS[target].kind == "dimensional" else "f1"
+    if len(gold) < 2:
+        return kind, float("nan")
     score = pearson if kind == "r" else f1
     values = [score(pred[:, j], gold[:, j]) for j in range(gold.shape[1]) if gold[:, j].std() > 0]
     values = [v for v in values if not np.isnan(v)]

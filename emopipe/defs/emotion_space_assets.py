@@ -1,0 +1,80 @@
+"""Group `models`: the multi-way label mapper of "Emotion Embeddings" (Buechel et al.), trained on
+every label-mapping pair at once and tracked in MLflow."""
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from emopipe.defs.contracts import markdown_table, table_digest
+from emopipe.defs.pictures import picture_metadata
+from emopipe.defs.resources import stored_path
+from emopipe.emotion_space.equivalences import equivalence_table
+from emopipe.emotion_space.run import LossWeights, MappingConfig, run_label_mapping
+from emopipe.tracking.mlflow_tracking import MlflowTracking
+from emopipe.training.profiles import active_profile
+
+
+class LabelMappingConfig(dg.Config):
+    profile: str | None = Field(default=None, description="smoke | cpu | gpu; default $EMOPIPE_PROFILE, else cpu")
+    epochs: int | None = Field(default=None, description="default: 3 in smoke, 20 otherwise")
+    batch_size: int = Field(default=64, description="items per pair per step")
+    learning_rate: float = Field(default=1e-3, description="Adam")
+    autoencode_weight: float = Field(default=1.0, description="format -> space -> same format")
+    mapping_weight: float = Field(default=1.0, description="format -> space -> the pair's other format, both ways")
+    embedding_weight: float = Field(default=1.0, description="MSE between an item's two embeddings")
+    sharing_weight: float = Field(default=1.0, description="1 - cos between decoder rows of equivalent variables")
+    seed: int = Field(default=13, description="initialisation and batch order")
+
+
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=["team:emopipe"], code_version="1")
+def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingConfig, mlflow: MlflowTracking,
+                        label_mapping_datasets: pl.DataFrame) -> dg.MaterializeResult:
+    """One label encoder and one bias-free decoder per format in a shared 100-d emotion space, trained
+    on all label-mapping pairs at once (autoencoding, both mapping directions, embedding MSE and soft
+    parameter sharing between equivalent variables). The same run trains the no-sharing ablation and
+    a direct MLP per direction, and scores every direction on test (Pearson r or F1)."""
+    profile = active_profile(config.profile)
+    epochs = config.epochs or (3 if profile.name == "smoke" else 20)
+    weights = LossWeights(config.autoencode_weight, config.mapping_weight, config.embedding_weight, config.sharing_weight)
+    run_config = MappingConfig(epochs=epochs, batch_size=config.batch_size, learning_rate=config.learning_rate, seed=config.seed,
+                               weights=weights)
+    with mlflow.start_run(context, profile.name) as run:
+        mlflow.log_params({"epochs": epochs, "batch_size": config.batch_size, "learning_rate": config.learning_rate,
+                           "seed": config.seed, **{f"weight_{k}": v for k, v in weights.__dict__.items()}})
+        mlflow.log_table_inputs({"label_mapping_datasets": (table_digest(label_mapping_datasets), stored_path(context, "label_mapping_datasets"))})
+        result = run_label_mapping(label_mapping_datasets, run_config, log=context.log.info)
+        for entry in result.history:
+            mlflow.log_metrics({"train_loss": entry["train_loss"], "dev_selection": entry["dev_selection"]}, step=entry["epoch"])
+        mlflow.log_metrics(result.metrics)  # NaN where a split is too small to score
+        mlflow.log_png(result.picture, "emotion_space.png")
+        mlflow.log_dict({"history": result.history, "equivalences": equivalence_table()}, "label_mapping.json")
+    directions = sorted({k.split("map_", 1)[1].rsplit("_", 1)[0] for k in result.metrics if k.startswith("map_")})
+    table = pl.DataFrame({
+        "direction": directions,
+        "shared space": [_metric(result.metrics, "", d) for d in directions],
+        "no sharing": [_metric(result.metrics, "nosharing_", d) for d in directions],
+        "direct MLP": [_metric(result.metrics, "baseline_", d) for d in directions],
+    })
+    headline = {k: v for k, v in result.metrics.items() if "mean" in k and not k.startswith("dev_")}
+    context.log.info(f"label mapper: {headline}")
+    return dg.MaterializeResult(
+        value={"run_id": run.info.run_id, "metrics": headline},
+        metadata={
+            "mlflow_run_id": run.info.run_id,
+            **{k: dg.MetadataValue.float(v) for k, v in headline.items()},
+            "directions": dg.MetadataValue.md(markdown_table(table, rows=table.height)),
+            "equivalence_classes": dg.MetadataValue.md(equivalence_table()),
+            **picture_metadata("emotion_space", result.picture, "Decoder rows of every format in the shared space (PCA)"),
+        },
+    )
+
+
+def _metric(metrics: dict, prefix: str, direction: str) -> str:
+    for kind in ("r", "f1"):
+        value = metrics.get(f"{prefix}map_{direction}_{kind}")
+        if value is not None:
+            return f"{kind} {value:.3f}"
+    return "-"
+
+
+EMOTION_SPACE_ASSETS = [label_mapping_model]
