@@ -1,1 +1,3 @@
 """Dagster wiring: assets, checks, resources. Logic lives in the plain modules these call."""
+
+OWNERS = ["team:emopipe"]  # every asset's owner in the UI

@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, markdown_table, validated
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import SourceData
@@ -11,7 +12,6 @@ from emopipe.evaluation.plots import label_points_figure
 from emopipe.labels import conversations, downstream, goemotions_vad as gvad, mapping, points
 from emopipe.sources import goemotions as goemo
 
-OWNERS = ["team:emopipe"]
 
 
 def dataset_asset(name: str):

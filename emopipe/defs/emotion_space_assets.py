@@ -5,11 +5,13 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from emopipe.defs import OWNERS
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import stored_path
 from emopipe.emotion_space.equivalences import equivalence_table
-from emopipe.emotion_space.run import LossWeights, MappingConfig, run_label_mapping
+from emopipe.emotion_space.run import run_label_mapping
+from emopipe.emotion_space.train import LossWeights, MappingConfig
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.training.profiles import active_profile
 
@@ -26,7 +28,7 @@ class LabelMappingConfig(dg.Config):
     seed: int = Field(default=13, description="initialisation and batch order")
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=["team:emopipe"], code_version="1")
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version="1")
 def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingConfig, mlflow: MlflowTracking,
                         label_mapping_datasets: pl.DataFrame) -> dg.MaterializeResult:
     """One label encoder and one bias-free decoder per format in a shared 100-d emotion space, trained
@@ -48,13 +50,6 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
         mlflow.log_metrics(result.metrics)  # NaN where a split is too small to score
         mlflow.log_png(result.picture, "emotion_space.png")
         mlflow.log_dict({"history": result.history, "equivalences": equivalence_table()}, "label_mapping.json")
-    directions = sorted({k.split("map_", 1)[1].rsplit("_", 1)[0] for k in result.metrics if k.startswith("map_")})
-    table = pl.DataFrame({
-        "direction": directions,
-        "shared space": [_metric(result.metrics, "", d) for d in directions],
-        "no sharing": [_metric(result.metrics, "nosharing_", d) for d in directions],
-        "direct MLP": [_metric(result.metrics, "baseline_", d) for d in directions],
-    })
     headline = {k: v for k, v in result.metrics.items() if "mean" in k and not k.startswith("dev_")}
     context.log.info(f"label mapper: {headline}")
     return dg.MaterializeResult(
@@ -62,19 +57,11 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
         metadata={
             "mlflow_run_id": run.info.run_id,
             **{k: dg.MetadataValue.float(v) for k, v in headline.items()},
-            "directions": dg.MetadataValue.md(markdown_table(table, rows=table.height)),
+            "directions": dg.MetadataValue.md(markdown_table(result.directions, rows=result.directions.height)),
             "equivalence_classes": dg.MetadataValue.md(equivalence_table()),
             **picture_metadata("emotion_space", result.picture, "Decoder rows of every format in the shared space (PCA)"),
         },
     )
-
-
-def _metric(metrics: dict, prefix: str, direction: str) -> str:
-    for kind in ("r", "f1"):
-        value = metrics.get(f"{prefix}map_{direction}_{kind}")
-        if value is not None:
-            return f"{kind} {value:.3f}"
-    return "-"
 
 
 EMOTION_SPACE_ASSETS = [label_mapping_model]

@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from emopipe.defs import OWNERS
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import stored_path
@@ -23,7 +24,6 @@ from emopipe.training.export import export_text_model
 from emopipe.training.goemotions import VadOptions, train_goemotions_model, valence_sentiment_accuracy
 from emopipe.training.profiles import active_profile
 
-OWNERS = ["team:emopipe"]
 EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
 
 

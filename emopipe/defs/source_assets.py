@@ -5,11 +5,11 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
+from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
 from emopipe.defs.resources import SourceData
 from emopipe.sources import conversations, corpora, downstream, goemotions as goemo, lexicons
 
-OWNERS = ["team:emopipe"]
 
 
 def source_asset(name: str, kinds: set[str] | None = None):

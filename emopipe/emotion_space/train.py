@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -39,9 +39,6 @@ class MappingConfig:
     learning_rate: float = 1e-3
     seed: int = 13
     weights: LossWeights = field(default_factory=LossWeights)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def directions(splits: dict[str, PairSplit]) -> list[tuple[str, str, str]]:
@@ -75,15 +72,25 @@ def pair_loss(space: EmotionSpace, split: PairSplit, idx: np.ndarray, weights: L
 
 
 @torch.no_grad()
-def score_space(space: EmotionSpace, splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
-    space.eval()
+def _score(map_fn: Callable[[tuple[str, str, str], torch.Tensor], torch.Tensor], splits: dict[str, PairSplit],
+           which: list[tuple[str, str, str]]) -> dict[str, tuple[str, float, int]]:
+    """`{"<source>_to_<target>": (kind, value, n items)}` for each (pair, source, target) in `which`."""
     out = {}
-    for pair_id, source, target in directions(splits):
+    for pair_id, source, target in which:
         split = splits[pair_id]
-        pred = readout(target, space.decode(target, space.encode(source, _values(split, source))))
+        pred = readout(target, map_fn((pair_id, source, target), _values(split, source)))
         kind, value = direction_score(target, pred.numpy(), _values(split, target).numpy())
         out[f"{source}_to_{target}"] = (kind, value, len(split))
     return out
+
+
+def score_space(space: EmotionSpace, splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
+    space.eval()
+    return _score(lambda d, x: space.decode(d[2], space.encode(d[1], x)), splits, directions(splits))
+
+
+def score_baselines(models: dict[tuple[str, str, str], torch.nn.Module], splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
+    return _score(lambda d, x: models[d](x), splits, list(models))
 
 
 def _selection(scores: dict[str, tuple[str, float, int]]) -> float:
@@ -128,11 +135,10 @@ def train_direct_baseline(train: PairSplit, dev: PairSplit, source: str, target:
     """The per-direction baseline: one MLP (the encoder's shape, k_source -> 128 -> 128 -> k_target)
     trained on that direction alone, same epochs, batch size and learning rate, dev-selected."""
     torch.manual_seed(config.seed)
-    model = mapping_ffn(train.x_left.shape[1] if source == train.left else train.x_right.shape[1],
-                        dev.x_right.shape[1] if target == dev.right else dev.x_left.shape[1])
+    x, y = _values(train, source), _values(train, target)
+    model = mapping_ffn(x.shape[1], y.shape[1])
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     rng = np.random.default_rng(config.seed)
-    x, y = _values(train, source), _values(train, target)
     steps = math.ceil(len(train) / config.batch_size)
     best, best_score = None, -math.inf
     for _ in range(config.epochs):
@@ -151,12 +157,3 @@ def train_direct_baseline(train: PairSplit, dev: PairSplit, source: str, target:
     model.load_state_dict(best)
     return model.eval()
 
-
-@torch.no_grad()
-def score_baselines(models: dict[tuple[str, str, str], torch.nn.Module], splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
-    out = {}
-    for (pair_id, source, target), model in models.items():
-        split = splits[pair_id]
-        kind, value = direction_score(target, readout(target, model(_values(split, source))).numpy(), _values(split, target).numpy())
-        out[f"{source}_to_{target}"] = (kind, value, len(split))
-    return out

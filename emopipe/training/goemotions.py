@@ -141,8 +141,8 @@ def _evaluate_baseline(run, ids, labels, names) -> tuple[dict, np.ndarray]:
 def _evaluate_vad(run, ids, labels, names, points: np.ndarray, classifier: str, svm_fit_limit: int) -> tuple[dict, np.ndarray, RbfSvm]:
     """Test metrics for both back-classifiers (`test_1nn_*`, `test_svm_*`), the chosen one's as
     `test_*`; the SVM is fitted on the first `svm_fit_limit` predicted training points (all when None,
-    as the paper). With the SVM
-    chosen, its dev macro-F1 becomes `dev_macro_f1`, the figure the champion rule compares."""
+    as the paper). With the SVM chosen, its dev macro-F1 becomes `dev_macro_f1`, the figure the
+    champion rule compares."""
     out, dev_pred = run(ids["test"]), run(ids["dev"])
     fit_ids = ids["train"][:svm_fit_limit]
     train_pred = run(fit_ids)
