@@ -1,18 +1,26 @@
 """Group `models`: the multi-way label mapper of "Emotion Embeddings" (Buechel et al.), trained on
-every label-mapping pair at once and tracked in MLflow."""
+every label-mapping pair at once, tracked in MLflow and registered as `emopipe-label-mapper`."""
+
+import tempfile
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from mlflow.models import ModelSignature
+from mlflow.types import ParamSchema, ParamSpec
 from pydantic import Field
 
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import stored_path
+from emopipe.emotion_space.convert import LabelConverter, save_space
 from emopipe.emotion_space.equivalences import equivalence_table
 from emopipe.emotion_space.run import run_label_mapping
 from emopipe.emotion_space.train import LossWeights, MappingConfig
+from emopipe.tracking.label_mapper_pyfunc import LabelMapperModel
 from emopipe.tracking.mlflow_tracking import MlflowTracking
+from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
 from emopipe.training.profiles import active_profile
 
 
@@ -26,6 +34,14 @@ class LabelMappingConfig(dg.Config):
     embedding_weight: float = Field(default=1.0, description="MSE between an item's two embeddings")
     sharing_weight: float = Field(default=1.0, description="1 - cos between decoder rows of equivalent variables")
     seed: int = Field(default=13, description="initialisation and batch order")
+
+
+REGISTERED = "emopipe-label-mapper"
+SELECTION = "dev_mapping_mean_r"
+EXAMPLE = {"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7]]}
+# No input schema: MLflow's Array(double) enforcement rejects integer rows such as emolex8's 0/1, and
+# the converter checks formats, widths, NaN and the [0, 1] scale with clearer messages.
+SIGNATURE = ModelSignature(inputs=None, params=ParamSchema([ParamSpec("scores", "boolean", False)]))
 
 
 @dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version="1")
@@ -50,12 +66,20 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
         mlflow.log_metrics(result.metrics)  # NaN where a split is too small to score
         mlflow.log_png(result.picture, "emotion_space.png")
         mlflow.log_dict({"history": result.history, "equivalences": equivalence_table()}, "label_mapping.json")
+        with tempfile.TemporaryDirectory() as folder:
+            version = log_pyfunc_model(REGISTERED, save_space(result.space, Path(folder) / "label_mapper"), LabelMapperModel(),
+                                       SIGNATURE, EXAMPLE)
+        decision = promote_if_better(mlflow.client(), REGISTERED, version, SELECTION, result.metrics[SELECTION], run.info.run_id)
+    example = LabelConverter(result.space).convert(EXAMPLE)
     headline = {k: v for k, v in result.metrics.items() if "mean" in k and not k.startswith("dev_")}
-    context.log.info(f"label mapper: {headline}")
+    context.log.info(f"{REGISTERED} v{version}: {headline}; champion {decision['champion_decision']}")
     return dg.MaterializeResult(
-        value={"run_id": run.info.run_id, "metrics": headline},
+        value={"run_id": run.info.run_id, "model_uri": f"models:/{REGISTERED}/{version}", "version": version, "metrics": headline},
         metadata={
             "mlflow_run_id": run.info.run_id,
+            "model_uri": f"models:/{REGISTERED}/{version}",
+            **{k: dg.MetadataValue.text(str(v)) for k, v in decision.items()},
+            "example": dg.MetadataValue.md(f"`{EXAMPLE}` ->\n\n" + markdown_table(pl.from_pandas(example).with_columns(pl.all().round(3)))),
             **{k: dg.MetadataValue.float(v) for k, v in headline.items()},
             "directions": dg.MetadataValue.md(markdown_table(result.directions, rows=result.directions.height)),
             "equivalence_classes": dg.MetadataValue.md(equivalence_table()),

@@ -4,6 +4,7 @@ figures are written as tags on the new version and on its run."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import mlflow
@@ -15,25 +16,27 @@ from mlflow.tracking import MlflowClient
 CHAMPION = "champion"
 
 
-def log_text_model(name: str, model_dir: Path, example: list[str], example_output, python_model) -> str:
-    """Log a pyfunc under the active run and register it as `name`; returns the new version."""
-    info = mlflow.pyfunc.log_model(
-        name="model", python_model=python_model, artifacts={"model_dir": str(model_dir)},
-        # One unnamed string column: a plain list of texts and a one-column DataFrame (`text`) both fit it.
-        signature=ModelSignature(inputs=Schema([ColSpec(DataType.string)]), outputs=infer_signature(example, example_output).outputs),
-        input_example=example,
-        registered_model_name=name,
-    )
+def log_pyfunc_model(name: str, model_dir: Path, python_model, signature: ModelSignature, example) -> str:
+    """Log a pyfunc whose files are `model_dir` under the active run and register it as `name`;
+    returns the new version."""
+    info = mlflow.pyfunc.log_model(name="model", python_model=python_model, artifacts={"model_dir": str(model_dir)},
+                                   signature=signature, input_example=example, registered_model_name=name)
     return str(info.registered_model_version)
+
+
+def log_text_model(name: str, model_dir: Path, example: list[str], example_output, python_model) -> str:
+    # One unnamed string column: a plain list of texts and a one-column DataFrame (`text`) both fit it.
+    signature = ModelSignature(inputs=Schema([ColSpec(DataType.string)]), outputs=infer_signature(example, example_output).outputs)
+    return log_pyfunc_model(name, model_dir, python_model, signature, example)
 
 
 def promote_if_better(client: MlflowClient, name: str, version: str, metric: str, value: float, run_id: str) -> dict:
     try:
         current = client.get_model_version_by_alias(name, CHAMPION)
-        current_value = float(client.get_run(current.run_id).data.metrics[metric])
+        current_value = float(client.get_run(current.run_id).data.metrics.get(metric, math.nan))  # NaN: the champion lacks it
     except MlflowException:
         current, current_value = None, None
-    promoted = current is None or value >= current_value
+    promoted = current is None or not math.isfinite(current_value) or value >= current_value
     if promoted:
         client.set_registered_model_alias(name, CHAMPION, version)
     decision = {

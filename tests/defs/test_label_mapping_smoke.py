@@ -1,5 +1,11 @@
 """label_mapping_model on the tiny real-format mirror: trains, logs every promised metric name to
-MLflow and shows its picture and direction table in the asset's metadata."""
+MLflow, shows its picture and direction table in the asset's metadata, registers
+`emopipe-label-mapper` as champion, and the registered pyfunc converts labels in a fresh Python
+process without Dagster, with clear errors for bad requests."""
+
+import json
+import subprocess
+import sys
 
 import dagster as dg
 
@@ -7,6 +13,25 @@ from emopipe.defs.emotion_space_assets import label_mapping_model
 from emopipe.defs.resources import ParquetTables, SourceData
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
+
+SERVE = """
+import json, sys
+import mlflow.pyfunc
+model = mlflow.pyfunc.load_model(sys.argv[1])
+out = model.predict({"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7], [0.1, 0.9, 0.2]]})
+scores = model.predict({"from": "emolex8", "to": "nrc_vad", "values": [[1, 0, 0, 0, 1, 0, 0, 1]]})
+errors = []
+for bad in ({"from": "klingon", "to": "emolex8", "values": [[0.5, 0.5, 0.5]]},
+            {"from": "nrc_vad", "to": "emolex8", "values": [[0.5, 0.5]]},
+            {"from": "nrc_vad", "to": "emolex8", "values": [[0.5, float("nan"), 0.5]]}):
+    try:
+        model.predict(bad)
+        errors.append(None)
+    except ValueError as err:
+        errors.append(str(err))
+print(json.dumps({"columns": list(out.columns), "rows": len(out), "binary": sorted(set(out.values.ravel().tolist())),
+                  "vad_columns": list(scores.columns), "errors": errors}))
+"""
 
 
 def test_label_mapping_model_materializes_and_tracks(monkeypatch, mirror, home):
@@ -30,3 +55,17 @@ def test_label_mapping_model_materializes_and_tracks(monkeypatch, mirror, home):
             "train_loss"} <= names
     assert any(n.endswith("_f1") for n in names if n.startswith("map_"))
     assert run.data.params["weight_sharing"] == "1.0"
+    version = MlflowTracking().client().get_model_version_by_alias("emopipe-label-mapper", "champion")
+    assert version.run_id == metadata["mlflow_run_id"].value and version.tags["champion_decision"] == "promoted"
+    assert "example" in metadata and metadata["model_uri"].value.startswith("models:/emopipe-label-mapper/")
+    served = subprocess.run([sys.executable, "-c", SERVE, "models:/emopipe-label-mapper@champion"], capture_output=True,
+                            text=True, timeout=300)
+    assert served.returncode == 0, served.stderr[-3000:]
+    answer = json.loads(served.stdout.strip().splitlines()[-1])
+    assert answer["columns"] == ["anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"]
+    assert answer["rows"] == 2 and set(answer["binary"]) <= {0, 1}
+    assert answer["vad_columns"] == ["valence", "arousal", "dominance"]
+    unknown, width, nan = answer["errors"]
+    assert "klingon" in unknown and "nrc_vad" in unknown
+    assert "2 numbers" in width and "valence, arousal, dominance" in width
+    assert "row 0" in nan and "arousal" in nan
