@@ -36,7 +36,7 @@ def table_digest(df: pl.DataFrame) -> str:
 
 def markdown_table(df: pl.DataFrame, rows: int = 5) -> str:
     with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
-                   fmt_str_lengths=60, tbl_cols=-1, tbl_rows=rows):
+                   fmt_str_lengths=60, tbl_cols=-1, tbl_rows=rows, tbl_width_chars=10_000):
         return str(df.head(rows))
 
 

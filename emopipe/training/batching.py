@@ -16,6 +16,8 @@ import torch
 def tokenize(tokenizer, texts: Sequence[str], max_length: int) -> list[list[int]]:
     """Token ids per text, truncated to `max_length`, no padding (the batch pads)."""
     clean = [t if isinstance(t, str) else "" for t in texts]
+    if not clean:  # fast tokenizers fail on an empty batch
+        return []
     return tokenizer(clean, truncation=True, max_length=max_length, padding=False)["input_ids"]
 
 

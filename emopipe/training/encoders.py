@@ -64,3 +64,19 @@ def load_encoder(spec: str):
             f"as a local folder and as a Hugging Face name ({err.__class__.__name__}: {str(err).splitlines()[0]})"
         ) from err
     return encoder, tokenizer, path
+
+
+def freeze_lower(encoder, layers: int) -> None:
+    """Freeze the embeddings and the lowest `layers` transformer layers (0: train everything). Backward
+    then stops above them, which is where a 2-core training step saves time; the upper layers and
+    the head still adapt."""
+    if layers <= 0:
+        return
+    stack = getattr(getattr(encoder, "encoder", None), "layer", None)
+    if stack is None or not hasattr(encoder, "embeddings"):
+        raise ValueError(f"frozen_layers needs a BERT-style encoder (embeddings + encoder.layer); {type(encoder).__name__} is not one")
+    if layers > len(stack):
+        raise ValueError(f"frozen_layers {layers} exceeds the encoder's {len(stack)} layers")
+    encoder.embeddings.requires_grad_(False)
+    for layer in stack[:layers]:
+        layer.requires_grad_(False)

@@ -23,7 +23,7 @@ from emopipe.evaluation.metrics import classification_metrics, confusion, vad_er
 from emopipe.losses.vad_regression import vad_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.models.vad_classifiers import RbfSvm, fit_svm, nearest_label
-from emopipe.training.encoders import load_encoder
+from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, fit, predict
 from emopipe.training.profiles import Profile
 from emopipe.training.token_cache import token_ids
@@ -88,6 +88,7 @@ def train_goemotions_model(
     config = TextModelConfig("classifier" if kind == "baseline" else "vad_regressor", encoder.config.hidden_size,
                              len(names) if kind == "baseline" else 3)
     torch.manual_seed(seed)
+    freeze_lower(encoder, profile.frozen_layers)
     model = TextModel(encoder, config)
     y_train = torch.tensor(labels["train"])
     if kind == "vad":

@@ -68,6 +68,11 @@ def _linear_warmup(optimizer, total_steps: int, warmup_ratio: float):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+def better(score: float, best: float, first: bool) -> bool:
+    """Dev selection: the first epoch always counts (a tiny dev split may score NaN), then a higher score wins."""
+    return first or score > best or (math.isnan(best) and not math.isnan(score))
+
+
 def fit(
     model: torch.nn.Module,
     train_ids: Sequence[Sequence[int]],
@@ -130,7 +135,7 @@ def fit(
         with torch.no_grad():
             dev = dev_fn(model)
         score = dev[config.selection_metric]
-        improved = score > result.best_score
+        improved = better(score, result.best_score, result.best_epoch < 0)
         if improved:
             result.best_epoch, result.best_score = epoch, score
         result.history.append({"epoch": epoch, "train_loss": running / max(1, len(batches)), **dev})

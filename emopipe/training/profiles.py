@@ -21,6 +21,7 @@ class Profile:
     eval_limit: int | None  # at most this many dev/test examples (None: all; the real test split in cpu and gpu)
     svm_fit_limit: int | None  # training predictions the SVM back-classifier is fitted on (None: all, as the paper)
     inference_batch_size: int = 128
+    frozen_layers: int = 0  # embeddings + this many lowest transformer layers stay fixed (0: fine-tune all)
     bf16: bool = True
 
     def to_dict(self) -> dict:

@@ -24,6 +24,8 @@ def cache_key(encoder_path: str, tokenizer, max_length: int, texts: pl.Series) -
 
 
 def token_ids(tokenizer, encoder_path: str, texts: pl.Series, max_length: int, cache_root: Path | None = None) -> list[list[int]]:
+    if texts.len() == 0:
+        return []
     root = cache_root or dagster_home() / "cache" / "tokens"
     folder = root / cache_key(encoder_path, tokenizer, max_length, texts)
     if folder.is_dir():

@@ -10,8 +10,8 @@ import torch.nn.functional as F
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.training.batching import tokenize
 from emopipe.training.checkpoints import CheckpointError
-from emopipe.training.encoders import load_encoder
-from emopipe.training.loop import FitConfig, fit, predict
+from emopipe.training.encoders import freeze_lower, load_encoder
+from emopipe.training.loop import FitConfig, better, fit, predict
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice"] * 6
@@ -92,3 +92,22 @@ def test_predict_restores_input_order(tiny_encoder):
 def test_unknown_encoder_says_what_was_tried():
     with pytest.raises(ValueError, match=r"neither a known alias .* tried 'no/such-model-anywhere'"):
         load_encoder("no/such-model-anywhere")
+
+
+def test_frozen_lower_layers_stay_fixed_while_the_rest_trains(tiny_encoder_path, tmp_path):
+    model, ids, pad_id = _setup(tiny_encoder_path)
+    freeze_lower(model.encoder, 1)
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    config = FitConfig(epochs=1, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100)
+    fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]),
+        lambda m: {"dev_macro_f1": 0.0}, config, tmp_path / "ck", {}, log=lambda s: None)
+    moved = {n for n, p in model.named_parameters() if not torch.equal(p, before[n])}
+    assert not any(n.startswith(("encoder.embeddings.", "encoder.encoder.layer.0.")) for n in moved)
+    assert any(n.startswith("encoder.encoder.layer.1.") for n in moved) and any(n.startswith("head.") for n in moved)
+    with pytest.raises(ValueError, match="exceeds the encoder's 2 layers"):
+        freeze_lower(model.encoder, 3)
+
+
+def test_a_nan_dev_score_still_keeps_an_epoch():
+    assert better(float("nan"), -float("inf"), first=True)
+    assert not better(float("nan"), 0.5, first=False) and better(0.4, float("nan"), first=False) and better(0.6, 0.5, first=False)
