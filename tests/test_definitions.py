@@ -14,7 +14,7 @@ from emopipe.definitions import defs
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"goemotions", "nrc_vad_lexicon", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "emobank",
            "semeval_affective_text", "meld", "emorynlp", "sst2", "sarcasm_headlines"}
-GPU_MODELS = {"goemotions_baseline", "vad_regressor"}
+GPU_MODELS = {"goemotions_baseline", "vad_regressor", "emotion_content_encoders"}
 MODELS = GPU_MODELS | {"label_mapping_model"}
 DATASETS = {"emotion_label_points", "goemotions_vad", "label_mapping_datasets", "conversation_utterances", "downstream_tasks"}
 
@@ -55,6 +55,7 @@ def test_dependencies_follow_the_design():
     assert parents["goemotions_baseline"] == {"goemotions_vad", "emotion_label_points"}
     assert parents["vad_regressor"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
     assert parents["label_mapping_model"] == {"label_mapping_datasets"}
+    assert parents["emotion_content_encoders"] == {"label_mapping_model", "label_mapping_datasets", "emobank"}
 
 
 def test_training_steps_run_in_the_gpu_pool():

@@ -1,23 +1,32 @@
-"""Group `models`: the multi-way label mapper of "Emotion Embeddings" (Buechel et al.), trained on
-every label-mapping pair at once, tracked in MLflow and registered as `emopipe-label-mapper`."""
+"""Group `models`: "Emotion Embeddings" (Buechel et al.). The multi-way label mapper, trained on
+every label-mapping pair at once and registered as `emopipe-label-mapper`; then the word and text
+encoders trained into its frozen space, the served text encoder registered as `emopipe-content-encoder`."""
 
+import hashlib
+import json
+import shutil
 import tempfile
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 from mlflow.models import ModelSignature
-from mlflow.types import ParamSchema, ParamSpec
+from mlflow.types import ColSpec, DataType, ParamSchema, ParamSpec, Schema
 from pydantic import Field
 
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import stored_path
+from emopipe.emotion_space.content_data import content_data
+from emopipe.emotion_space.content_run import SERVED, ContentConfig, run_content_encoders
+from emopipe.emotion_space.content_serving import export_content_encoder
 from emopipe.emotion_space.convert import LabelConverter, save_space
 from emopipe.emotion_space.equivalences import equivalence_table
 from emopipe.emotion_space.run import run_label_mapping
 from emopipe.emotion_space.train import LossWeights, MappingConfig
+from emopipe.paths import dagster_home
+from emopipe.tracking.content_encoder_pyfunc import DEFAULT_FORMAT, ContentEncoderModel
 from emopipe.tracking.label_mapper_pyfunc import LabelMapperModel
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
@@ -88,4 +97,66 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
     )
 
 
-EMOTION_SPACE_ASSETS = [label_mapping_model]
+class ContentEncodersConfig(dg.Config):
+    profile: str | None = Field(default=None, description="smoke | cpu | gpu; default $EMOPIPE_PROFILE, else cpu")
+    encoder: str | None = Field(default=None, description="override the profile's encoder: base, a HF name or a local path")
+    text_epochs: int | None = Field(default=None, description="EmoBank passes of each text encoder; default 1 in smoke, 2 in cpu, the profile's epochs in gpu")
+    supervised_epochs: int | None = Field(default=None, description="SemEval passes of the supervised be6 model; default 1 in smoke, else 4x text_epochs")
+    word_epochs: int = Field(default=40, description="passes of the word encoder's MLP over the NRC VAD words")
+    augment_weight: float = Field(default=1.0, description="weight of the mapper-generated be6 target in the augmented text encoder")
+    seed: int = Field(default=13, description="initialisation and batch order")
+
+
+CONTENT_REGISTERED = "emopipe-content-encoder"
+CONTENT_SELECTION = "dev_text_augmented_vad_mean_r"
+CONTENT_EXAMPLE = ["I am so happy for you!", "Police find body in burned car"]
+CONTENT_SIGNATURE = ModelSignature(inputs=Schema([ColSpec(DataType.string)]),
+                                   params=ParamSchema([ParamSpec("format", "string", DEFAULT_FORMAT)]))
+
+
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1")
+def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentEncodersConfig, mlflow: MlflowTracking,
+                             label_mapping_model: dict, label_mapping_datasets: pl.DataFrame, emobank: pl.DataFrame) -> dg.MaterializeResult:
+    """Word and text encoders trained into the label mapper's frozen emotion space and read zero-shot
+    through its decoders: words learn NRC VAD and are read as EmoLex and Emotion Intensity; texts
+    learn EmoBank VAD, with and without the mapper's be6 translation as an extra target, and are read
+    as SemEval be6 beside a model supervised on SemEval itself. The augmented text encoder is served."""
+    profile = active_profile(config.profile, encoder=config.encoder)
+    text_epochs = config.text_epochs or {"smoke": 1, "cpu": 2}.get(profile.name, profile.epochs)
+    run_config = ContentConfig(text_epochs=text_epochs, supervised_epochs=config.supervised_epochs or (1 if profile.name == "smoke" else 4 * text_epochs),
+                               word_epochs=config.word_epochs, augment_weight=config.augment_weight, seed=config.seed)
+    digests = {"label_mapping_datasets": table_digest(label_mapping_datasets), "emobank": table_digest(emobank)}
+    fingerprint = hashlib.sha256(json.dumps([profile.to_dict(), run_config.__dict__, label_mapping_model["model_uri"], digests],
+                                            sort_keys=True).encode()).hexdigest()[:16]
+    checkpoint_root = dagster_home() / "checkpoints" / CONTENT_REGISTERED / fingerprint
+    space = mlflow.load_pyfunc(label_mapping_model["model_uri"]).unwrap_python_model().converter.space
+    with mlflow.start_run(context, profile.name) as run:
+        mlflow.log_params({**{f"profile_{k}": v for k, v in profile.to_dict().items()}, **run_config.__dict__,
+                           "label_mapper": label_mapping_model["model_uri"]})
+        mlflow.log_table_inputs({name: (d, stored_path(context, name)) for name, d in digests.items()})
+        result = run_content_encoders(content_data(label_mapping_datasets, emobank), space, profile, run_config, checkpoint_root,
+                                      log=context.log.info, log_metrics=mlflow.log_metrics)
+        mlflow.log_metrics(result.metrics)
+        mlflow.log_dict({"history": result.history, "results": result.results.to_dicts()}, "content_encoders.json")
+        with tempfile.TemporaryDirectory() as folder:
+            served = export_content_encoder(result.text_model, result.tokenizer, result.model_config, space, Path(folder) / "content_encoder")
+            version = log_pyfunc_model(CONTENT_REGISTERED, served, ContentEncoderModel(), CONTENT_SIGNATURE, CONTENT_EXAMPLE)
+        decision = promote_if_better(mlflow.client(), CONTENT_REGISTERED, version, CONTENT_SELECTION, result.metrics[CONTENT_SELECTION],
+                                     run.info.run_id)
+    shutil.rmtree(checkpoint_root, ignore_errors=True)  # the registered model holds the served weights now
+    headline = {k: v for k, v in result.metrics.items() if not k.startswith("dev_")}
+    context.log.info(f"{CONTENT_REGISTERED} v{version} ({SERVED} text encoder): {headline}; champion {decision['champion_decision']}")
+    return dg.MaterializeResult(
+        value={"run_id": run.info.run_id, "model_uri": f"models:/{CONTENT_REGISTERED}/{version}", "version": version, "metrics": headline},
+        metadata={
+            "mlflow_run_id": run.info.run_id,
+            "model_uri": f"models:/{CONTENT_REGISTERED}/{version}",
+            "label_mapper": label_mapping_model["model_uri"],
+            **{k: dg.MetadataValue.text(str(v)) for k, v in decision.items()},
+            **{k: dg.MetadataValue.float(v) for k, v in headline.items()},
+            "results": dg.MetadataValue.md(markdown_table(result.results, rows=result.results.height)),
+        },
+    )
+
+
+EMOTION_SPACE_ASSETS = [label_mapping_model, emotion_content_encoders]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 import mlflow
+import mlflow.pyfunc
 from mlflow.data.meta_dataset import MetaDataset
 from mlflow.data.sources import LocalArtifactDatasetSource
 from mlflow.tracking import MlflowClient
@@ -66,6 +67,12 @@ class MlflowTracking(dg.ConfigurableResource):
             tags["dagster_partition_key"] = context.partition_key
         with mlflow.start_run(experiment_id=self._experiment_id(key), run_name=run_name or f"{key}-{context.run.run_id[:8]}", tags=tags) as run:
             yield run
+
+    def load_pyfunc(self, model_uri: str) -> mlflow.pyfunc.PyFuncModel:
+        """A registered model (for example an upstream asset's `models:/name/version`) from this store."""
+        mlflow.set_tracking_uri(self.uri)
+        mlflow.set_registry_uri(self.uri)
+        return mlflow.pyfunc.load_model(model_uri)
 
     @staticmethod
     def log_params(params: dict) -> None:

@@ -9,10 +9,27 @@ import sys
 
 import dagster as dg
 
-from emopipe.defs.emotion_space_assets import label_mapping_model
+from emopipe.defs.emotion_space_assets import emotion_content_encoders, label_mapping_model
 from emopipe.defs.resources import ParquetTables, SourceData
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
+
+SERVE_TEXT = """
+import json, sys
+import mlflow.pyfunc, pandas as pd
+model = mlflow.pyfunc.load_model(sys.argv[1])
+texts = ["what a day", "", "x" * 100_000, None]
+vad = model.predict(texts)
+be6 = model.predict(pd.DataFrame({"text": texts}), params={"format": "semeval_be6"})
+points = model.predict(["so sad"], params={"format": "embedding"})
+try:
+    model.predict(["so sad"], params={"format": "klingon"})
+    error = None
+except ValueError as err:
+    error = str(err)
+print(json.dumps({"vad": list(vad.columns), "rows": len(vad), "be6": list(be6.columns), "dims": len(points["embedding"][0]),
+                  "error": error}))
+"""
 
 SERVE = """
 import json, sys
@@ -34,12 +51,12 @@ print(json.dumps({"columns": list(out.columns), "rows": len(out), "binary": sort
 """
 
 
-def test_label_mapping_model_materializes_and_tracks(monkeypatch, mirror, home):
+def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkeypatch, mirror, home):
     monkeypatch.setenv("EMOPIPE_PROFILE", "smoke")
     root, hashes = mirror
     result = dg.materialize(
-        [*DATA_ASSETS, label_mapping_model],
-        selection=["*label_mapping_model"],
+        [*DATA_ASSETS, label_mapping_model, emotion_content_encoders],
+        selection=["*emotion_content_encoders"],
         resources={"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
                    "io_manager": ParquetTables(base_dir=str(home / "tables")), "mlflow": MlflowTracking()},
         raise_on_error=False,
@@ -69,3 +86,19 @@ def test_label_mapping_model_materializes_and_tracks(monkeypatch, mirror, home):
     assert "klingon" in unknown and "nrc_vad" in unknown
     assert "2 numbers" in width and "valence, arousal, dominance" in width
     assert "row 0" in nan and "arousal" in nan
+
+    [content] = result.asset_materializations_for_node("emotion_content_encoders")
+    assert content.metadata["label_mapper"].value == metadata["model_uri"].value  # trained into the upstream version
+    assert "text_be6_augmented_zeroshot_r" in content.metadata["results"].value
+    client = MlflowTracking().client()
+    champion = client.get_model_version_by_alias("emopipe-content-encoder", "champion")
+    content_run = client.get_run(champion.run_id)
+    assert {"text_vad_mean_r", "text_be6_zeroshot_r", "text_be6_augmented_zeroshot_r", "text_be6_supervised_r", "word_vad_mean_r",
+            "word_emolex_zeroshot_f1", "word_eil_zeroshot_r", "dev_text_augmented_vad_mean_r"} <= set(content_run.data.metrics)
+    served = subprocess.run([sys.executable, "-c", SERVE_TEXT, "models:/emopipe-content-encoder@champion"], capture_output=True,
+                            text=True, timeout=300)
+    assert served.returncode == 0, served.stderr[-3000:]
+    answer = json.loads(served.stdout.strip().splitlines()[-1])
+    assert answer["vad"] == ["valence", "arousal", "dominance"] and answer["rows"] == 4
+    assert answer["be6"] == ["anger", "disgust", "fear", "joy", "sadness", "surprise", "valence"] and answer["dims"] == 100
+    assert "klingon" in answer["error"] and "semeval_be6" in answer["error"]

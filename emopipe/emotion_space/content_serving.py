@@ -1,0 +1,62 @@
+"""The served text encoder as a folder and back: `model.safetensors` + `config.json` (encoder and
+MLP), `encoder/` (the encoder's config and tokenizer, no weights) and `space/` (the label mapper it
+was trained into, for its decoders). No pickles. `TextReader` turns texts into points or into label
+values of any format the space decodes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+from emopipe.emotion_space.content_models import ContentEncoder, read
+from emopipe.emotion_space.convert import load_space, save_space
+from emopipe.labels.formats import FORMATS
+from emopipe.training.batching import tokenize
+from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
+from emopipe.training.loop import predict
+
+EMBEDDING = "embedding"
+
+
+def export_content_encoder(model: ContentEncoder, tokenizer, config: dict, space, folder: Path) -> Path:
+    save_weights(model, folder, config)
+    model.encoder.config.save_pretrained(folder / "encoder")
+    tokenizer.save_pretrained(folder / "encoder")
+    save_space(space, folder / "space")
+    return folder
+
+
+class TextReader:
+    def __init__(self, folder: Path):
+        path = folder / "config.json"
+        try:
+            self.config = json.loads(path.read_text())
+        except (OSError, ValueError) as err:
+            raise CheckpointError(f"content encoder config {path} is missing or corrupt: {err}") from err
+        encoder = AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder"))
+        self.model = ContentEncoder(encoder, self.config["hidden_size"], self.config["size"])
+        load_weights(self.model, folder)
+        self.model.eval()
+        self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
+        self.space = load_space(folder / "space")
+
+    @property
+    def formats(self) -> list[str]:
+        return [EMBEDDING, *self.space.formats]
+
+    def read(self, texts: list[str], fmt: str) -> pd.DataFrame:
+        """One row per text: the format's variables by name, or one `embedding` column of 100-d points."""
+        if fmt not in self.formats:
+            raise ValueError(f"unknown format {fmt!r}; this encoder reads texts as {', '.join(self.formats)}")
+        columns = [EMBEDDING] if fmt == EMBEDDING else list(FORMATS[fmt].variables)
+        if not texts:
+            return pd.DataFrame(columns=columns)
+        ids = tokenize(self.tokenizer, texts, self.config["max_length"])
+        points = predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=64, bf16=False)
+        if fmt == EMBEDDING:
+            return pd.DataFrame({EMBEDDING: list(points.astype(np.float32))})
+        return pd.DataFrame(read(self.space, fmt, points), columns=columns)
