@@ -30,6 +30,7 @@ from emopipe.tracking.content_encoder_pyfunc import DEFAULT_FORMAT, ContentEncod
 from emopipe.tracking.label_mapper_pyfunc import LabelMapperModel
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
+from emopipe.training.checkpoints import save_weights
 from emopipe.training.profiles import active_profile
 
 
@@ -138,6 +139,10 @@ def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentE
                                       log=context.log.info, log_metrics=mlflow.log_metrics)
         mlflow.log_metrics(result.metrics)
         mlflow.log_dict({"history": result.history, "results": result.results.to_dicts()}, "content_encoders.json")
+        with tempfile.TemporaryDirectory() as folder:  # the word encoder is not served; its MLP is kept with the run
+            save_weights(result.word_head, Path(folder), {"features": "mean-pooled last hidden state of the word alone",
+                                                          **{k: result.model_config[k] for k in ("encoder", "hidden_size", "size")}})
+            mlflow.log_folder(Path(folder), "word_encoder")
         with tempfile.TemporaryDirectory() as folder:
             served = export_content_encoder(result.text_model, result.tokenizer, result.model_config, space, Path(folder) / "content_encoder")
             version = log_pyfunc_model(CONTENT_REGISTERED, served, ContentEncoderModel(), CONTENT_SIGNATURE, CONTENT_EXAMPLE)

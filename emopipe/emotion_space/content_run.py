@@ -20,7 +20,7 @@ import torch
 from emopipe.emotion_space.content_data import SPLITS, ContentData
 from emopipe.emotion_space.content_models import ContentEncoder, Target, frozen, score, train_text_encoder, train_word_head
 from emopipe.emotion_space.model import EmotionSpace
-from emopipe.training.encoders import load_encoder
+from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, predict
 from emopipe.training.profiles import Profile
 from emopipe.training.token_cache import token_ids
@@ -95,7 +95,9 @@ def run_content_encoders(data: ContentData, space: EmotionSpace, profile: Profil
         log(f"text encoder ({variant}): {len(split_data['train'])} training texts in {split_data['train'].fmt}"
             + (f", augmented with the mapper's {augment}" if augment else ""))
         torch.manual_seed(config.seed)
-        model = ContentEncoder(load_encoder(profile.encoder)[0], encoder.config.hidden_size)
+        text_encoder = load_encoder(profile.encoder)[0]
+        freeze_lower(text_encoder, profile.frozen_layers)
+        model = ContentEncoder(text_encoder, encoder.config.hidden_size)
         fit_config = FitConfig(epochs=config.supervised_epochs if variant == "supervised" else config.text_epochs,
                                batch_size=profile.batch_size, learning_rate=profile.learning_rate,
                                head_learning_rate=profile.head_learning_rate, seed=config.seed, bf16=profile.bf16,

@@ -94,6 +94,10 @@ class MlflowTracking(dg.ConfigurableResource):
             mlflow.log_artifact(str(path))
 
     @staticmethod
+    def log_folder(folder: Path, name: str) -> None:
+        mlflow.log_artifacts(str(folder), artifact_path=name)
+
+    @staticmethod
     def log_table_inputs(tables: dict[str, tuple[str, str | Path]], context: str = "training") -> None:
         """Record each table the run read: `{name: (digest, path)}` as an MLflow dataset input."""
         for name, (digest, path) in tables.items():

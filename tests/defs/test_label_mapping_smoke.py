@@ -95,6 +95,8 @@ def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkey
     content_run = client.get_run(champion.run_id)
     assert {"text_vad_mean_r", "text_be6_zeroshot_r", "text_be6_augmented_zeroshot_r", "text_be6_supervised_r", "word_vad_mean_r",
             "word_emolex_zeroshot_f1", "word_eil_zeroshot_r", "dev_text_augmented_vad_mean_r"} <= set(content_run.data.metrics)
+    assert {"word_encoder/model.safetensors", "word_encoder/config.json"} <= {
+        f.path for f in client.list_artifacts(champion.run_id, "word_encoder")}
     served = subprocess.run([sys.executable, "-c", SERVE_TEXT, "models:/emopipe-content-encoder@champion"], capture_output=True,
                             text=True, timeout=300)
     assert served.returncode == 0, served.stderr[-3000:]
