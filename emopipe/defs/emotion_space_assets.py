@@ -17,6 +17,7 @@ from pydantic import Field
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.pictures import picture_metadata
+from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
 from emopipe.emotion_space.content_data import content_data
 from emopipe.emotion_space.content_run import SERVED, ContentConfig, run_content_encoders
@@ -83,14 +84,10 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
     example = LabelConverter(result.space).convert(EXAMPLE)
     headline = {k: v for k, v in result.metrics.items() if "mean" in k and not k.startswith("dev_")}
     context.log.info(f"{REGISTERED} v{version}: {headline}; champion {decision['champion_decision']}")
-    return dg.MaterializeResult(
-        value={"run_id": run.info.run_id, "model_uri": f"models:/{REGISTERED}/{version}", "version": version, "metrics": headline},
+    return registered_result(
+        run.info.run_id, REGISTERED, version, headline, decision,
         metadata={
-            "mlflow_run_id": run.info.run_id,
-            "model_uri": f"models:/{REGISTERED}/{version}",
-            **{k: dg.MetadataValue.text(str(v)) for k, v in decision.items()},
             "example": dg.MetadataValue.md(f"`{EXAMPLE}` ->\n\n" + markdown_table(pl.from_pandas(example).with_columns(pl.all().round(3)))),
-            **{k: dg.MetadataValue.float(v) for k, v in headline.items()},
             "directions": dg.MetadataValue.md(markdown_table(result.directions, rows=result.directions.height)),
             "equivalence_classes": dg.MetadataValue.md(equivalence_table()),
             **picture_metadata("emotion_space", result.picture, "Decoder rows of every format in the shared space (PCA)"),
@@ -151,16 +148,10 @@ def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentE
     shutil.rmtree(checkpoint_root, ignore_errors=True)  # the registered model holds the served weights now
     headline = {k: v for k, v in result.metrics.items() if not k.startswith("dev_")}
     context.log.info(f"{CONTENT_REGISTERED} v{version} ({SERVED} text encoder): {headline}; champion {decision['champion_decision']}")
-    return dg.MaterializeResult(
-        value={"run_id": run.info.run_id, "model_uri": f"models:/{CONTENT_REGISTERED}/{version}", "version": version, "metrics": headline},
-        metadata={
-            "mlflow_run_id": run.info.run_id,
-            "model_uri": f"models:/{CONTENT_REGISTERED}/{version}",
-            "label_mapper": label_mapping_model["model_uri"],
-            **{k: dg.MetadataValue.text(str(v)) for k, v in decision.items()},
-            **{k: dg.MetadataValue.float(v) for k, v in headline.items()},
-            "results": dg.MetadataValue.md(markdown_table(result.results, rows=result.results.height)),
-        },
+    return registered_result(
+        run.info.run_id, CONTENT_REGISTERED, version, headline, decision,
+        metadata={"label_mapper": label_mapping_model["model_uri"],
+                  "results": dg.MetadataValue.md(markdown_table(result.results, rows=result.results.height))},
     )
 
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
+from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
 from emopipe.evaluation.plots import confusion_figure
 from emopipe.paths import dagster_home
@@ -73,15 +74,11 @@ def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, regi
     shutil.rmtree(checkpoint_dir, ignore_errors=True)  # the registered model holds the weights now
     headline = {k: metrics[k] for k in ("dev_macro_f1", "test_accuracy", "test_macro_f1") if k in metrics}
     context.log.info(f"{registered} v{version}: {headline}; champion {decision['champion_decision']}")
-    return dg.MaterializeResult(
-        value={"run_id": run.info.run_id, "model_uri": f"models:/{registered}/{version}", "version": version,
-               "profile": profile.name, "metrics": headline, "champion": decision},
-        metadata={
-            "mlflow_run_id": run.info.run_id, "model_uri": f"models:/{registered}/{version}", "profile": profile.name,
-            "encoder": profile.encoder, "champion_decision": decision["champion_decision"],
-            **{k: dg.MetadataValue.float(v) for k, v in metrics.items() if "_f1_" not in k},
-            **picture_metadata(f"{registered}_confusion", png, "Test confusion matrix (rows: true label)"),
-        },
+    return registered_result(
+        run.info.run_id, registered, version, {k: v for k, v in metrics.items() if "_f1_" not in k}, decision,
+        value={"profile": profile.name, "metrics": headline},
+        metadata={"profile": profile.name, "encoder": profile.encoder,
+                  **picture_metadata(f"{registered}_confusion", png, "Test confusion matrix (rows: true label)")},
     )
 
 
