@@ -2,7 +2,7 @@
 baseline and the VAD regressor with its back-classifiers ("Dimension is All You Need?").
 
 Differences from the paper, on purpose: the default encoder is MiniLM-L6 with mean pooling (the
-paper: BERT-base-cased, [CLS]), and the cpu profile trains one epoch with max length 64 (the
+paper: BERT-base-cased, [CLS]), and the cpu profile trains three epochs with max length 64 (the
 paper: 10 epochs, max length 50); the gpu profile carries the paper's settings.
 """
 
