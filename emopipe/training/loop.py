@@ -22,6 +22,7 @@ from emopipe.training.device import autocast, pick_device
 
 LossFn = Callable[[torch.nn.Module, np.ndarray, torch.Tensor, torch.Tensor], torch.Tensor]
 DevFn = Callable[[torch.nn.Module], dict[str, float]]
+BatchFn = Callable[[int], Sequence[np.ndarray]]  # epoch -> batches of training indices, deterministic per epoch
 
 
 @dataclass(frozen=True)
@@ -78,24 +79,35 @@ def fit(
     train_ids: Sequence[Sequence[int]],
     pad_id: int,
     loss_fn: LossFn,
-    dev_fn: DevFn,
+    dev_fn: DevFn | None,
     config: FitConfig,
-    checkpoint_dir: Path,
+    checkpoint_dir: Path | None,
     model_config: dict,
     log: Callable[[str], None] = print,
     log_metrics: Callable[[dict[str, float], int], None] = lambda metrics, step: None,
     device: torch.device | None = None,
+    batches: BatchFn | None = None,
 ) -> FitResult:
+    """Train `model` on `train_ids` and return the dev-selected epoch, loaded into `model`.
+
+    `batches` replaces the default length-grouped batches (for example class-balanced ones); it must
+    give the same batches for the same epoch, so a resumed run replays them. Without `dev_fn` the
+    last epoch is kept; without `checkpoint_dir` (short runs such as few-shot fine-tuning) nothing is
+    written and the last epoch is kept in memory, so there is nothing to resume from either."""
+    if checkpoint_dir is None and dev_fn is not None:
+        raise ValueError("dev selection needs a checkpoint_dir to keep the best epoch in")
     device = device or pick_device()
     model.to(device)
     lengths = [len(x) for x in train_ids]
-    steps_per_epoch = math.ceil(len(train_ids) / config.batch_size)
+    batches = batches or (lambda epoch: length_grouped_batches(lengths, config.batch_size, seed=config.seed + epoch))
+    first = batches(0)
+    steps_per_epoch, examples_per_epoch = len(first), sum(len(b) for b in first)
     optimizer = _optimizer(model, config, device)
     scheduler = _linear_warmup(optimizer, steps_per_epoch * config.epochs, config.warmup_ratio)
     result = FitResult(best_epoch=-1, best_score=-math.inf, device=str(device))
     start_epoch = 0
 
-    latest = checkpoints.latest_epoch(checkpoint_dir)
+    latest = checkpoints.latest_epoch(checkpoint_dir) if checkpoint_dir else None
     if latest is not None:
         state = checkpoints.load_epoch(latest, model, optimizer, scheduler)
         model.to(device)
@@ -104,14 +116,14 @@ def fit(
         result.resumed_from = state["epoch"]
         log(f"resumed from {latest} (epoch {state['epoch'] + 1} of {config.epochs} done)")
 
-    total_examples = len(train_ids) * config.epochs
+    total_examples = examples_per_epoch * config.epochs
     started, seen_this_run = time.perf_counter(), 0
     for epoch in range(start_epoch, config.epochs):
         torch.manual_seed(config.seed + epoch)
         model.train()
-        batches = length_grouped_batches(lengths, config.batch_size, seed=config.seed + epoch)
-        running = 0.0
-        for step, idx in enumerate(batches):
+        epoch_batches = batches(epoch)
+        running, done = 0.0, 0
+        for step, idx in enumerate(epoch_batches):
             input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
             with autocast(device, config.bf16):
                 loss = loss_fn(model, idx, input_ids.to(device), mask.to(device))
@@ -122,34 +134,37 @@ def fit(
             scheduler.step()
             running += loss.item()
             seen_this_run += len(idx)
+            done += len(idx)
             global_step = epoch * steps_per_epoch + step + 1
-            if (step + 1) % config.log_every == 0 or step + 1 == len(batches):
+            if (step + 1) % config.log_every == 0 or step + 1 == len(epoch_batches):
                 elapsed = time.perf_counter() - started
                 rate = seen_this_run / elapsed
-                remaining = total_examples - (epoch * len(train_ids) + min((step + 1) * config.batch_size, len(train_ids)))
-                log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(batches)} loss {running / (step + 1):.4f} "
+                remaining = total_examples - (epoch * examples_per_epoch + done)
+                log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(epoch_batches)} loss {running / (step + 1):.4f} "
                     f"{rate:.1f} examples/s, ETA {remaining / max(rate, 1e-9) / 60:.1f} min (training only)")
                 log_metrics({"train_loss": running / (step + 1), "train_examples_per_s": rate}, global_step)
 
         model.eval()
         with torch.no_grad():
-            dev = dev_fn(model)
+            dev = dev_fn(model) if dev_fn else {config.selection_metric: float(epoch)}  # no dev: the last epoch wins
         score = dev[config.selection_metric]
         improved = better(score, result.best_score, result.best_epoch < 0)
         if improved:
             result.best_epoch, result.best_score = epoch, score
-        result.history.append({"epoch": epoch, "train_loss": running / max(1, len(batches)), **dev})
-        log_metrics({**dev, "epoch_train_loss": running / max(1, len(batches))}, (epoch + 1) * steps_per_epoch)
-        folder = checkpoint_dir / f"epoch_{epoch}"
-        state = {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score, "history": result.history,
-                 "fit_config": asdict(config)}
-        checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config, state)
-        if improved:
-            checkpoints.keep_best(folder, checkpoint_dir)
+        result.history.append({"epoch": epoch, "train_loss": running / max(1, len(epoch_batches)), **dev})
+        log_metrics({**dev, "epoch_train_loss": running / max(1, len(epoch_batches))}, (epoch + 1) * steps_per_epoch)
+        if checkpoint_dir is not None:
+            folder = checkpoint_dir / f"epoch_{epoch}"
+            state = {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score, "history": result.history,
+                     "fit_config": asdict(config)}
+            checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config, state)
+            if improved:
+                checkpoints.keep_best(folder, checkpoint_dir)
         log(f"epoch {epoch + 1}: {config.selection_metric} {score:.4f}{' (best so far)' if improved else ''}")
 
-    checkpoints.load_weights(model, checkpoint_dir / "best")
-    model.to(device)
+    if checkpoint_dir is not None:
+        checkpoints.load_weights(model, checkpoint_dir / "best")
+        model.to(device)
     return result
 
 

@@ -111,3 +111,30 @@ def test_frozen_lower_layers_stay_fixed_while_the_rest_trains(tiny_encoder_path,
 def test_a_nan_dev_score_still_keeps_an_epoch():
     assert better(float("nan"), -float("inf"), first=True)
     assert not better(float("nan"), 0.5, first=False) and better(0.4, float("nan"), first=False) and better(0.6, 0.5, first=False)
+
+
+def test_without_dev_or_checkpoints_the_last_epoch_is_kept_and_nothing_is_written(tiny_encoder_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model, ids, pad_id = _setup(tiny_encoder_path)
+    config = FitConfig(epochs=3, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100)
+    result = fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]), None, config, None, {},
+                 log=lambda s: None)
+    assert result.best_epoch == 2 and len(result.history) == 3
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="checkpoint_dir"):
+        fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]), lambda m: {"dev_macro_f1": 0.0},
+            config, None, {}, log=lambda s: None)
+
+
+def test_custom_batches_replace_length_grouping(tiny_encoder_path, tmp_path):
+    model, ids, pad_id = _setup(tiny_encoder_path)
+    seen = []
+
+    def loss(m, idx, x, mask):
+        seen.append(sorted(int(i) for i in idx))
+        return F.cross_entropy(m(x, mask), LABELS[idx])
+
+    config = FitConfig(epochs=2, batch_size=4, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100)
+    fit(model, ids, pad_id, loss, None, config, tmp_path / "ck", {}, log=lambda s: None,
+        batches=lambda epoch: [np.array([0, 1, 2, 3]) + epoch, np.array([10, 11])])
+    assert seen == [[0, 1, 2, 3], [10, 11], [1, 2, 3, 4], [10, 11]]
