@@ -16,7 +16,7 @@ endif
 
 # What `make run` materializes: everything up to the evaluation report. Until eval_report exists,
 # the deepest assets that do (downstream_tasks comes in through vad_regressor).
-MAIN_SELECTION ?= *goemotions_baseline,*vad_regressor,*emotion_content_encoders,*conversation_utterances
+MAIN_SELECTION ?= *goemotions_baseline,*vad_regressor,*emotion_content_encoders,*retrofitted_plm,*conversation_utterances
 
 .PHONY: install run test ui clean
 

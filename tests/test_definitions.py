@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from emopipe.definitions import defs
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"goemotions", "nrc_vad_lexicon", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "emobank",
            "semeval_affective_text", "meld", "emorynlp", "sst2", "sarcasm_headlines"}
-GPU_MODELS = {"goemotions_baseline", "vad_regressor", "emotion_content_encoders"}
+GPU_MODELS = {"goemotions_baseline", "vad_regressor", "emotion_content_encoders", "retrofitted_plm"}
 MODELS = GPU_MODELS | {"label_mapping_model"}
 DATASETS = {"emotion_label_points", "goemotions_vad", "label_mapping_datasets", "conversation_utterances", "downstream_tasks"}
 
@@ -56,6 +57,26 @@ def test_dependencies_follow_the_design():
     assert parents["vad_regressor"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
     assert parents["label_mapping_model"] == {"label_mapping_datasets"}
     assert parents["emotion_content_encoders"] == {"label_mapping_model", "label_mapping_datasets", "emobank"}
+    assert parents["retrofitted_plm"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
+
+
+GRAPH_WITH_RETROFITTED = """
+import json
+from emopipe.definitions import defs
+graph = defs.resolve_asset_graph()
+print(json.dumps({k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
+                  for k in graph.get_all_asset_keys()}))
+"""
+
+
+def test_encoder_retrofitted_puts_retrofitted_plm_upstream_of_the_encoder_models(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "EMOPIPE_ENCODER": "retrofitted"}
+    done = subprocess.run([sys.executable, "-c", GRAPH_WITH_RETROFITTED], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    parents = json.loads(done.stdout.strip().splitlines()[-1])
+    for name in ("goemotions_baseline", "vad_regressor", "emotion_content_encoders"):
+        assert "retrofitted_plm" in parents[name]
+    assert "retrofitted_plm" not in parents["retrofitted_plm"] and "retrofitted_plm" not in parents["label_mapping_model"]
 
 
 def test_training_steps_run_in_the_gpu_pool():

@@ -14,7 +14,7 @@ from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, DataType, ParamSchema, ParamSpec, Schema
 from pydantic import Field
 
-from emopipe.defs import OWNERS
+from emopipe.defs import OWNERS, encoder_deps
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
@@ -97,7 +97,7 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
 
 class ContentEncodersConfig(dg.Config):
     profile: str | None = Field(default=None, description="smoke | cpu | gpu; default $EMOPIPE_PROFILE, else cpu")
-    encoder: str | None = Field(default=None, description="override the profile's encoder: base, a HF name or a local path")
+    encoder: str | None = Field(default=None, description="override the profile's encoder: base, retrofitted (the emopipe-retrofitted-plm champion), a HF name or a local path")
     text_epochs: int | None = Field(default=None, description="EmoBank passes of each text encoder; default 1 in smoke, 2 in cpu, the profile's epochs in gpu")
     supervised_epochs: int | None = Field(default=None, description="SemEval passes of the supervised be6 model; default 1 in smoke, else 4x text_epochs")
     word_epochs: int = Field(default=40, description="passes of the word encoder's MLP over the NRC VAD words")
@@ -112,7 +112,7 @@ CONTENT_SIGNATURE = ModelSignature(inputs=Schema([ColSpec(DataType.string)]),
                                    params=ParamSchema([ParamSpec("format", "string", DEFAULT_FORMAT)]))
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1")
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", deps=encoder_deps())
 def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentEncodersConfig, mlflow: MlflowTracking,
                              label_mapping_model: dict, label_mapping_datasets: pl.DataFrame, emobank: pl.DataFrame) -> dg.MaterializeResult:
     """Word and text encoders trained into the label mapper's frozen emotion space and read zero-shot

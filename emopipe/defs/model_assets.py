@@ -11,7 +11,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from emopipe.defs import OWNERS
+from emopipe.defs import OWNERS, encoder_deps
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
@@ -30,7 +30,7 @@ EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
 
 class TrainingConfig(dg.Config):
     profile: str | None = Field(default=None, description="smoke | cpu | gpu; default $EMOPIPE_PROFILE, else cpu")
-    encoder: str | None = Field(default=None, description="override the profile's encoder: base, a HF name or a local path")
+    encoder: str | None = Field(default=None, description="override the profile's encoder: base, retrofitted (the emopipe-retrofitted-plm champion), a HF name or a local path")
     epochs: int | None = Field(default=None, description="override the profile's number of epochs")
     seed: int = Field(default=13, description="seed of sampling, initialisation and batch order")
 
@@ -43,7 +43,8 @@ class VadConfig(TrainingConfig):
 
 
 def model_asset(name: str):
-    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1")
+    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1",
+                    deps=encoder_deps())
 
 
 def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, registered: str, goemotions_vad, points, vad=None,

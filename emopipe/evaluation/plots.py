@@ -72,3 +72,21 @@ def emotion_space_figure(rows: dict[str, "np.ndarray"], classes: dict[str, str],
         ax.annotate(name, (x, y), fontsize=6.5, xytext=(2, 2), textcoords="offset points")
     ax.set(title=title, xlabel="PC 1", ylabel="PC 2")
     return png_bytes(fig)
+
+
+def embedding_projection_figure(panels: dict[str, "np.ndarray"], groups: list[str], title: str, seed: int = 13) -> bytes:
+    """t-SNE of each panel's embeddings (same items in every panel), side by side, coloured by Ekman group."""
+    import numpy as np
+    from sklearn.manifold import TSNE
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 6.5), squeeze=False)
+    colours = [_EKMAN_COLOURS.get(g, "#000000") for g in groups]
+    for ax, (name, x) in zip(axes[0], panels.items()):
+        unit = x / np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None)
+        xy = TSNE(n_components=2, metric="cosine", init="pca", perplexity=min(30.0, (len(x) - 1) / 3), random_state=seed).fit_transform(unit)
+        ax.scatter(xy[:, 0], xy[:, 1], c=colours, s=5, alpha=0.7)
+        ax.set(title=name, xticks=[], yticks=[])
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=g) for g, c in _EKMAN_COLOURS.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
+    fig.suptitle(title)
+    return png_bytes(fig)

@@ -1,5 +1,6 @@
-"""Text models over a pretrained encoder: a classifier (the paper's cross-entropy baseline) and a
-VAD regressor ("Dimension is All You Need?", Ben-Tov & Frenkel).
+"""Text models over a pretrained encoder: a classifier (the paper's cross-entropy baseline), a
+VAD regressor ("Dimension is All You Need?", Ben-Tov & Frenkel) and the projection head that
+retrofitting trains through (linear, or an MLP as in SimCLR/SupCon).
 
 Both pool the encoder's token states by attention-masked mean, as all-MiniLM-L6-v2 was trained
 to. The paper's reference code takes BERT's [CLS] state instead; mean pooling is our deliberate
@@ -16,9 +17,9 @@ from torch import nn
 
 @dataclass(frozen=True)
 class TextModelConfig:
-    kind: str  # "classifier" | "vad_regressor"
+    kind: str  # "classifier" | "vad_regressor" | "linear_projection" | "mlp_projection"
     hidden_size: int
-    n_outputs: int  # classes for the classifier, 3 (V, A, D) for the regressor
+    n_outputs: int  # classes for the classifier, 3 (V, A, D) for the regressor, the projection's size
     head_hidden: int = 256
     dropout: float = 0.1
     pooling: str = "mean"  # "mean" | "cls"
@@ -49,6 +50,11 @@ class TextModel(nn.Module):
                 nn.Linear(config.hidden_size, config.head_hidden), nn.GELU(), nn.Dropout(config.dropout),
                 nn.Linear(config.head_hidden, config.n_outputs), nn.Sigmoid(),
             )
+        elif config.kind == "linear_projection":
+            self.head = nn.Linear(config.hidden_size, config.n_outputs)
+        elif config.kind == "mlp_projection":
+            self.head = nn.Sequential(nn.Linear(config.hidden_size, config.hidden_size), nn.ReLU(),
+                                      nn.Linear(config.hidden_size, config.n_outputs))
         else:
             raise ValueError(f"unknown text model kind {config.kind!r}")
 
@@ -56,5 +62,20 @@ class TextModel(nn.Module):
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return pool(hidden, attention_mask, self.config.pooling)
 
+    def head_of(self, embedding: torch.Tensor) -> torch.Tensor:
+        return self.head(self.dropout(embedding).float())
+
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.head(self.dropout(self.embed(input_ids, attention_mask)).float())
+        return self.head_of(self.embed(input_ids, attention_mask))
+
+
+class SentenceEncoder(nn.Module):
+    """encoder -> pooled sentence vector, nothing on top: how a retrofitted encoder is served."""
+
+    def __init__(self, encoder: nn.Module, pooling: str = "mean"):
+        super().__init__()
+        self.encoder, self.pooling = encoder, pooling
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return pool(hidden, attention_mask, self.pooling)

@@ -5,6 +5,8 @@ figures are written as tags on the new version and on its run."""
 from __future__ import annotations
 
 import math
+import shutil
+import tempfile
 from pathlib import Path
 
 import mlflow
@@ -50,3 +52,29 @@ def promote_if_better(client: MlflowClient, name: str, version: str, metric: str
         client.set_model_version_tag(name, version, key, str(val))
         client.set_tag(run_id, key, str(val))
     return decision
+
+
+def champion_model_dir(name: str, cache_root: Path, tracking_uri: str) -> Path:
+    """The `model_dir` files of `name@champion`, downloaded once per version under `cache_root`: how a
+    registered encoder (`encoder: retrofitted`) becomes a local Hugging Face directory."""
+    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    try:
+        version = client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException as err:
+        raise ValueError(f"no {name}@{CHAMPION} in the registry at {tracking_uri}: materialize the asset that registers it first") from err
+    target = cache_root / f"{name}-v{version.version}"
+    if not (target / "config.json").exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            mlflow.set_tracking_uri(tracking_uri)
+            local = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version.version}", dst_path=tmp,
+                                                             tracking_uri=tracking_uri))
+            found = next((p.parent for p in local.rglob("tokenizer_config.json") if (p.parent / "config.json").exists()), None)
+            if found is None:
+                raise ValueError(f"{name} v{version.version} holds no Hugging Face model directory (config.json + tokenizer)")
+            cache_root.mkdir(parents=True, exist_ok=True)
+            staging = cache_root / f".{target.name}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(found, staging)
+            shutil.rmtree(target, ignore_errors=True)
+            staging.rename(target)
+    return target

@@ -1,6 +1,9 @@
 """Profiles: `smoke` (tiny random BERT, tiny budgets: tests and a one-minute graph), `cpu` (the
 default: MiniLM-L6 sized for a 2-core machine) and `gpu` (the papers' own settings, bf16).
-`EMOPIPE_PROFILE` picks one; a run records the profile's name and every value it used."""
+`EMOPIPE_PROFILE` picks one; a run records the profile's name and every value it used.
+`EMOPIPE_ENCODER` (base | retrofitted | a Hugging Face name or path) replaces every profile's encoder;
+it is read when the definitions load, so `retrofitted` also puts `retrofitted_plm` upstream of every
+model that trains an encoder."""
 
 from __future__ import annotations
 
@@ -38,8 +41,14 @@ PROFILES = {
 }
 
 
+def encoder_override() -> str | None:
+    return os.environ.get("EMOPIPE_ENCODER") or None
+
+
 def active_profile(name: str | None = None, **overrides) -> Profile:
     name = name or os.environ.get("EMOPIPE_PROFILE", "cpu")
     if name not in PROFILES:
         raise ValueError(f"unknown profile {name!r}; EMOPIPE_PROFILE must be one of {sorted(PROFILES)}")
+    if overrides.get("encoder") is None and encoder_override():
+        overrides["encoder"] = encoder_override()
     return replace(PROFILES[name], **{k: v for k, v in overrides.items() if v is not None})
