@@ -12,7 +12,6 @@ from pathlib import Path
 
 from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, BertTokenizerFast
 
-from emopipe.atomic import atomic_path
 from emopipe.paths import dagster_home
 
 TINY = "tiny-random-bert"
@@ -35,7 +34,7 @@ def resolve_encoder(spec: str) -> str:
 
         return str(champion_model_dir(RETROFITTED_MODEL, dagster_home() / "encoders", default_tracking_uri()))
     if spec == TINY:
-        return str(build_tiny_encoder(dagster_home() / "encoders" / TINY))
+        return str(build_tiny_encoder(dagster_home() / "encoders" / f"{TINY}-v2"))  # v1 tokenized everything as [UNK]
     if Path(spec).is_dir():
         return str(Path(spec).resolve())
     return spec  # a Hugging Face hub name; loading says clearly if it is not available offline
@@ -49,9 +48,10 @@ def build_tiny_encoder(folder: Path, seed: int = 0) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     vocab = _SPECIALS + _WORDS + _CHARS + [f"##{c}" for c in _CHARS]
-    with atomic_path(folder / "vocab.txt") as tmp:
-        tmp.write_text("\n".join(vocab) + "\n")
-    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    # transformers 5 takes the vocabulary itself; a vocab_file argument is ignored and every token becomes [UNK]
+    tokenizer = BertTokenizerFast(vocab={token: i for i, token in enumerate(vocab)}, do_lower_case=True)
+    if tokenizer.tokenize("says") != ["s", "##a", "##y", "##s"]:
+        raise RuntimeError("the tiny tokenizer does not split words into its characters; check the transformers version")
     torch.manual_seed(seed)
     config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=512)

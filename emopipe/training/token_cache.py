@@ -15,9 +15,16 @@ from emopipe.paths import dagster_home
 from emopipe.training.batching import tokenize
 
 
+def tokenizer_fingerprint(tokenizer) -> str:
+    """What the tokenizer does (its full serialized pipeline and vocabulary), not just where it lives."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    state = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
 def cache_key(encoder_path: str, tokenizer, max_length: int, texts: pl.Series) -> str:
     digest = hashlib.sha256()
-    for part in (encoder_path, type(tokenizer).__name__, str(len(tokenizer)), str(max_length)):
+    for part in (encoder_path, type(tokenizer).__name__, tokenizer_fingerprint(tokenizer), str(max_length)):
         digest.update(part.encode() + b"\0")
     digest.update(texts.cast(pl.String).fill_null("").str.join("\x1e").item().encode())
     return digest.hexdigest()[:20]
