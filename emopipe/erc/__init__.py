@@ -1,0 +1,1 @@
+"""Emotion recognition in conversation: EACL (emotion-anchored contrastive learning) and its CE baseline."""

@@ -1,0 +1,69 @@
+"""EACL's utterance prompt: up to 8 past turns as "{speaker} says: {text}", then
+"For utterance: {text} {speaker} feels <mask>", with the tokenizer's own mask token.
+
+The prompt is assembled from token pieces so the budget is exact: the query (the current utterance
+and the mask) always stays, whole past turns are dropped oldest first until the rest fits, and a
+current utterance too long on its own is cut from its end (its speaker, "feels" and the mask stay).
+The reference code hard-codes RoBERTa's mask id (50265, a wrong one for its resized vocabulary);
+we ask the tokenizer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PAST_TURNS = 8
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str
+    text: str
+
+
+def _piece(tokenizer, text: str) -> list[int]:
+    # Byte-level BPE (RoBERTa) encodes a word differently after a space; every piece is tokenized as
+    # following one, so pieces concatenate exactly as the whole prompt would tokenize (WordPiece ignores it).
+    # A mask token typed by a speaker is plain text, never a second mask.
+    for special in tokenizer.all_special_tokens:
+        text = text.replace(special, " ")
+    return tokenizer(" " + text, add_special_tokens=False)["input_ids"]
+
+
+def _special_frame(tokenizer) -> tuple[list[int], list[int]]:
+    """The special tokens a tokenizer puts before and after one sequence ([CLS] ... [SEP], <s> ... </s>)."""
+    bare = tokenizer(" x", add_special_tokens=False)["input_ids"]
+    full = tokenizer(" x")["input_ids"]
+    start = next(i for i in range(len(full) - len(bare) + 1) if full[i : i + len(bare)] == bare)
+    return full[:start], full[start + len(bare) :]
+
+
+def prompt_ids(tokenizer, history: Sequence[Turn], current: Turn, max_length: int, past_turns: int = PAST_TURNS) -> list[int]:
+    """Token ids with special tokens and exactly one mask token; at most `max_length` long."""
+    if tokenizer.mask_token_id is None:
+        raise ValueError(f"{type(tokenizer).__name__} has no mask token; EACL needs a masked-language-model tokenizer")
+    prefix, suffix = _special_frame(tokenizer)
+    budget = max_length - len(prefix) - len(suffix)
+    head = _piece(tokenizer, "For utterance:")
+    text = _piece(tokenizer, current.text) if current.text else []
+    tail = _piece(tokenizer, f"{current.speaker or 'someone'} feels") + [tokenizer.mask_token_id]
+    room_for_text = budget - len(head) - len(tail)
+    if room_for_text < 0:
+        raise ValueError(f"max_length {max_length} cannot hold even the prompt's fixed words ({budget - room_for_text} tokens)")
+    query = head + text[:room_for_text] + tail
+    context: list[int] = []
+    for turn in reversed(list(history)[-past_turns:] if past_turns else []):
+        piece = _piece(tokenizer, f"{turn.speaker or 'someone'} says: {turn.text or ''}")
+        if len(piece) + len(context) + len(query) > budget:
+            break
+        context = piece + context
+    ids = prefix + context + query + suffix
+    if ids.count(tokenizer.mask_token_id) != 1:
+        raise ValueError(f"the prompt holds {ids.count(tokenizer.mask_token_id)} mask tokens, not one")
+    return ids
+
+
+def conversation_prompts(tokenizer, turns: Sequence[Turn], max_length: int, past_turns: int = PAST_TURNS) -> list[list[int]]:
+    """One prompt per utterance of a conversation, each seeing the turns before it."""
+    return [prompt_ids(tokenizer, turns[:i], turn, max_length, past_turns) for i, turn in enumerate(turns)]
