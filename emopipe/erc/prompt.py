@@ -41,29 +41,33 @@ def _special_frame(tokenizer) -> tuple[list[int], list[int]]:
 
 def prompt_ids(tokenizer, history: Sequence[Turn], current: Turn, max_length: int, past_turns: int = PAST_TURNS) -> list[int]:
     """Token ids with special tokens and exactly one mask token; at most `max_length` long."""
+    return conversation_prompts(tokenizer, [*history, current], max_length, past_turns)[-1]
+
+
+def conversation_prompts(tokenizer, turns: Sequence[Turn], max_length: int, past_turns: int = PAST_TURNS) -> list[list[int]]:
+    """One prompt per utterance of a conversation, each seeing up to `past_turns` turns before it.
+    Each turn is tokenized once, as context and as a query, however many prompts it appears in."""
     if tokenizer.mask_token_id is None:
         raise ValueError(f"{type(tokenizer).__name__} has no mask token; EACL needs a masked-language-model tokenizer")
     prefix, suffix = _special_frame(tokenizer)
     budget = max_length - len(prefix) - len(suffix)
     head = _piece(tokenizer, "For utterance:")
-    text = _piece(tokenizer, current.text) if current.text else []
-    tail = _piece(tokenizer, f"{current.speaker or 'someone'} feels") + [tokenizer.mask_token_id]
-    room_for_text = budget - len(head) - len(tail)
-    if room_for_text < 0:
-        raise ValueError(f"max_length {max_length} cannot hold even the prompt's fixed words ({budget - room_for_text} tokens)")
-    query = head + text[:room_for_text] + tail
-    context: list[int] = []
-    for turn in reversed(list(history)[-past_turns:] if past_turns else []):
-        piece = _piece(tokenizer, f"{turn.speaker or 'someone'} says: {turn.text or ''}")
-        if len(piece) + len(context) + len(query) > budget:
-            break
-        context = piece + context
-    ids = prefix + context + query + suffix
-    if ids.count(tokenizer.mask_token_id) != 1:
-        raise ValueError(f"the prompt holds {ids.count(tokenizer.mask_token_id)} mask tokens, not one")
-    return ids
-
-
-def conversation_prompts(tokenizer, turns: Sequence[Turn], max_length: int, past_turns: int = PAST_TURNS) -> list[list[int]]:
-    """One prompt per utterance of a conversation, each seeing the turns before it."""
-    return [prompt_ids(tokenizer, turns[:i], turn, max_length, past_turns) for i, turn in enumerate(turns)]
+    said = [_piece(tokenizer, f"{t.speaker or 'someone'} says: {t.text or ''}") for t in turns]
+    prompts = []
+    for i, current in enumerate(turns):
+        text = _piece(tokenizer, current.text) if current.text else []
+        tail = _piece(tokenizer, f"{current.speaker or 'someone'} feels") + [tokenizer.mask_token_id]
+        room_for_text = budget - len(head) - len(tail)
+        if room_for_text < 0:
+            raise ValueError(f"max_length {max_length} cannot hold even the prompt's fixed words ({budget - room_for_text} tokens)")
+        query = head + text[:room_for_text] + tail
+        context: list[int] = []
+        for piece in reversed(said[max(0, i - past_turns) : i]):
+            if len(piece) + len(context) + len(query) > budget:
+                break
+            context = piece + context
+        ids = prefix + context + query + suffix
+        if ids.count(tokenizer.mask_token_id) != 1:
+            raise ValueError(f"the prompt of turn {i} holds {ids.count(tokenizer.mask_token_id)} mask tokens, not one")
+        prompts.append(ids)
+    return prompts
