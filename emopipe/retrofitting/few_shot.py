@@ -48,7 +48,7 @@ def few_shot_run(encoder_path: str, train: pl.DataFrame, evaluate: pl.DataFrame,
     model = TextModel(encoder, TextModelConfig("classifier", encoder.config.hidden_size, 2))
     ids = tokenize(tokenizer, shots["text"].to_list(), max_length)  # a few hundred texts: not worth a cache entry
     eval_ids = token_ids(tokenizer, encoder_path, evaluate["text"], max_length)
-    y = torch.as_tensor(shots["label"].cast(pl.Int64).to_numpy())
+    y = torch.tensor(shots["label"].cast(pl.Int64).to_numpy())
     steps = math.ceil(len(ids) / options.batch_size)
     config = FitConfig(epochs=max(options.min_epochs, math.ceil(options.min_steps / steps)), batch_size=options.batch_size,
                        learning_rate=options.learning_rate, head_learning_rate=options.head_learning_rate, seed=seed, bf16=bf16,

@@ -93,7 +93,7 @@ def retrofit(model: TextModel, train_ids: list[list[int]], train_labels: np.ndar
     log(f"frozen-copy embeddings for the {len(drawn)} training items the sampler draws")
     frozen = np.zeros((len(train_ids), model.config.hidden_size), dtype=np.float32)
     frozen[drawn] = predict(model, [train_ids[i] for i in drawn], pad_id, profile.inference_batch_size, bf16=profile.bf16, fn="embed")
-    frozen_t, labels_t = torch.from_numpy(frozen), torch.as_tensor(train_labels)
+    frozen_t, labels_t = torch.from_numpy(frozen), torch.tensor(train_labels)  # a copy: the labels arrive read-only from Arrow
 
     def loss_fn(m, idx, x, mask):
         embedding = m.embed(x, mask)

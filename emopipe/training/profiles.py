@@ -34,7 +34,7 @@ class Profile:
 PROFILES = {
     "smoke": Profile("smoke", "tiny-random-bert", epochs=2, max_length=32, batch_size=16, learning_rate=5e-3,
                      head_learning_rate=1e-2, train_limit=400, eval_limit=200, svm_fit_limit=400),
-    "cpu": Profile("cpu", "base", epochs=1, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
+    "cpu": Profile("cpu", "base", epochs=3, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
                    train_limit=None, eval_limit=None, svm_fit_limit=None),
     "gpu": Profile("gpu", "bert-base-cased", epochs=10, max_length=50, batch_size=16, learning_rate=5e-5,
                    head_learning_rate=5e-5, train_limit=None, eval_limit=None, svm_fit_limit=None),

@@ -43,13 +43,13 @@ def test_anchor_contrastive_pulls_utterances_to_their_anchor():
     torch.manual_seed(1)
     reps = torch.randn(6, 4, requires_grad=True)
     labels, anchors = torch.tensor([0, 0, 1, 1, 2, 2]), torch.eye(3, 4) * 3
-    start = float(anchor_contrastive_loss(reps, labels, anchors))
+    start = anchor_contrastive_loss(reps, labels, anchors).item()
     opt = torch.optim.SGD([reps], lr=1.0)
     for _ in range(100):
         opt.zero_grad()
         anchor_contrastive_loss(reps, labels, anchors).backward()
         opt.step()
-    assert float(anchor_contrastive_loss(reps, labels, anchors)) < start
+    assert anchor_contrastive_loss(reps, labels, anchors).item() < start
     nearest = (torch.nn.functional.normalize(reps, dim=1) @ torch.nn.functional.normalize(anchors, dim=1).T).argmax(1)
     assert nearest.tolist() == labels.tolist()
 
