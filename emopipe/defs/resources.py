@@ -54,20 +54,23 @@ class SourceData(dg.ConfigurableResource):
 class ParquetTables(dg.ConfigurableIOManager):
     """Stores each table as `<base_dir>/<asset key>.parquet` and each model reference (a small dict:
     run id, model URI, metrics) as `<asset key>.json`, written atomically: a failed or interrupted
-    write leaves the previous version in place."""
+    write leaves the previous version in place. A partitioned asset's partitions are
+    `<asset key>/<partition>.json`; loading several partitions gives `{partition: value}`."""
 
     base_dir: str | None = Field(default=None, description="default $DAGSTER_HOME/tables")
 
-    def _path(self, key: dg.AssetKey, suffix: str) -> Path:
-        return Path(self.base_dir or dagster_home() / "tables") / ("/".join(key.path) + suffix)
+    def _path(self, key: dg.AssetKey, suffix: str, partition: str | None = None) -> Path:
+        name = "/".join(key.path) + (f"/{partition}" if partition is not None else "")
+        return Path(self.base_dir or dagster_home() / "tables") / (name + suffix)
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | dict) -> None:
+        partition = context.asset_partition_key if context.has_asset_partitions else None
         if isinstance(obj, pl.DataFrame):
-            path = self._path(context.asset_key, ".parquet")
+            path = self._path(context.asset_key, ".parquet", partition)
             with atomic_path(path) as tmp:
                 obj.write_parquet(tmp)
         elif isinstance(obj, dict):
-            path = self._path(context.asset_key, ".json")
+            path = self._path(context.asset_key, ".json", partition)
             with atomic_path(path) as tmp:
                 tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))
         else:
@@ -76,12 +79,20 @@ class ParquetTables(dg.ConfigurableIOManager):
         context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | dict:
-        table, reference = self._path(context.asset_key, ".parquet"), self._path(context.asset_key, ".json")
+        if context.has_asset_partitions:
+            keys = context.asset_partition_keys
+            loaded = {key: self._load(context.asset_key, key) for key in keys}
+            return loaded[keys[0]] if len(keys) == 1 else loaded
+        return self._load(context.asset_key)
+
+    def _load(self, key: dg.AssetKey, partition: str | None = None) -> pl.DataFrame | dict:
+        table, reference = self._path(key, ".parquet", partition), self._path(key, ".json", partition)
         if table.exists():
             return pl.read_parquet(table)
         if reference.exists():
             return json.loads(reference.read_text())
-        raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet ({table} is missing)")
+        what = key.to_user_string() + (f" partition {partition}" if partition is not None else "")
+        raise FileNotFoundError(f"{what} has not been materialized yet ({table} is missing)")
 
 
 def stored_path(context: dg.AssetExecutionContext, asset: str) -> str:

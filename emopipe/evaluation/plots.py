@@ -90,3 +90,19 @@ def embedding_projection_figure(panels: dict[str, "np.ndarray"], groups: list[st
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
     fig.suptitle(title)
     return png_bytes(fig)
+
+
+def anchor_cosine_figure(panels: dict[str, "np.ndarray"], names: list[str], title: str) -> bytes:
+    """Pairwise cosine between emotion anchors, one heat map per panel (e.g. before and after training)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 5), squeeze=False)
+    for ax, (name, cosine) in zip(axes[0], panels.items()):
+        image = ax.imshow(cosine, cmap="RdBu_r", vmin=-1, vmax=1)
+        ax.set_xticks(range(len(names)), names, rotation=90, fontsize=8)
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        for i in range(len(names)):
+            for j in range(len(names)):
+                ax.text(j, i, f"{cosine[i, j]:.2f}", ha="center", va="center", fontsize=6)
+        ax.set_title(name)
+    fig.colorbar(image, ax=axes[0].tolist(), fraction=0.03, pad=0.02, label="cosine")
+    fig.suptitle(title)
+    return png_bytes(fig)

@@ -79,6 +79,10 @@ class MlflowTracking(dg.ConfigurableResource):
         mlflow.log_params({k: str(v)[:6000] for k, v in params.items()})
 
     @staticmethod
+    def set_tag(key: str, value: str) -> None:
+        mlflow.set_tag(key, value)
+
+    @staticmethod
     def log_metrics(metrics: dict[str, float], step: int | None = None) -> None:
         mlflow.log_metrics({k: float(v) for k, v in metrics.items()}, step=step)
 

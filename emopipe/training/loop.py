@@ -37,6 +37,7 @@ class FitConfig:
     bf16: bool = True
     selection_metric: str = "dev_macro_f1"
     log_every: int = 50
+    step_gamma: float | None = None  # StepLR: multiply the rates by this after every epoch (EACL's reference); None: warm-up + linear decay
 
 
 @dataclass
@@ -57,11 +58,15 @@ def _optimizer(model: torch.nn.Module, config: FitConfig, device: torch.device) 
                              weight_decay=config.weight_decay, fused=device.type in ("cpu", "cuda") or None)
 
 
-def _linear_warmup(optimizer, total_steps: int, warmup_ratio: float):
-    """Linear warm-up over the first `warmup_ratio` of steps, then linear decay to zero."""
-    warmup = max(1, int(total_steps * warmup_ratio))
+def _schedule(optimizer, steps_per_epoch: int, config: FitConfig):
+    """Linear warm-up over the first `warmup_ratio` of steps, then linear decay to zero; or, with
+    `step_gamma`, a constant rate per epoch multiplied by `step_gamma` after each epoch."""
+    total_steps = steps_per_epoch * config.epochs
+    warmup = max(1, int(total_steps * config.warmup_ratio))
 
     def factor(step: int) -> float:
+        if config.step_gamma is not None:
+            return config.step_gamma ** (step // steps_per_epoch)
         if step < warmup:
             return (step + 1) / warmup
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
@@ -103,7 +108,7 @@ def fit(
     first = batches(0)
     steps_per_epoch, examples_per_epoch = len(first), sum(len(b) for b in first)
     optimizer = _optimizer(model, config, device)
-    scheduler = _linear_warmup(optimizer, steps_per_epoch * config.epochs, config.warmup_ratio)
+    scheduler = _schedule(optimizer, steps_per_epoch, config)
     result = FitResult(best_epoch=-1, best_score=-math.inf, device=str(device))
     start_epoch = 0
 

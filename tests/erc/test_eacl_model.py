@@ -3,16 +3,25 @@ classifier starts from the anchors."""
 
 import pytest
 import torch
+from transformers import RobertaConfig, RobertaModel
 
 from emopipe.erc.prompt import Turn, prompt_ids
 from emopipe.models.eacl import AnchorClassifier, EaclConfig, EaclModel
 from emopipe.training.batching import pad
 from emopipe.training.encoders import build_tiny_encoder, load_encoder
+from tests.erc.conftest import build_tokenizer
 
 
-@pytest.fixture(scope="module")
-def model_and_tokenizer(tmp_path_factory):
-    encoder, tokenizer, _ = load_encoder(str(build_tiny_encoder(tmp_path_factory.mktemp("enc") / "tiny")))
+@pytest.fixture(scope="module", params=["bert", "roberta"])
+def model_and_tokenizer(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "bert":
+        encoder, tokenizer, _ = load_encoder(str(build_tiny_encoder(folder / "tiny")))
+    else:  # RoBERTa: byte-level BPE, <mask>, padding id 1 and positions offset by the padding id
+        tokenizer = build_tokenizer("roberta", folder)
+        torch.manual_seed(0)
+        encoder = RobertaModel(RobertaConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                             intermediate_size=64, max_position_embeddings=130, pad_token_id=tokenizer.pad_token_id))
     torch.manual_seed(0)
     config = EaclConfig(encoder.config.hidden_size, 3, tokenizer.mask_token_id, anchor_dim=8)
     return EaclModel(encoder, config, torch.randn(3, encoder.config.hidden_size)).eval(), tokenizer

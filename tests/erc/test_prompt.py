@@ -2,25 +2,8 @@
 for a BERT-style (WordPiece) and a RoBERTa-style (byte-level BPE) tokenizer, both built here."""
 
 import pytest
-from tokenizers import ByteLevelBPETokenizer
-from transformers import AutoTokenizer, RobertaTokenizerFast
 
 from emopipe.erc.prompt import Turn, conversation_prompts, prompt_ids
-from emopipe.training.encoders import build_tiny_encoder
-
-CORPUS = ["Joey says: how you doin? For utterance: I am so happy Rachel feels", "Monica says: oh my god, that is awful",
-          "Chandler feels surprise anger joy sadness fear disgust neutral", "could I BE any more sarcastic"] * 20
-
-
-@pytest.fixture(scope="module", params=["bert", "roberta"])
-def tokenizer(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(request.param)
-    if request.param == "bert":
-        return AutoTokenizer.from_pretrained(build_tiny_encoder(folder / "tiny"))
-    bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(CORPUS, vocab_size=400, min_frequency=1, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
-    bpe.save_model(str(folder))
-    return RobertaTokenizerFast(vocab=str(folder / "vocab.json"), merges=str(folder / "merges.txt"))
 
 
 def test_one_mask_and_it_is_the_last_content_token(tokenizer):

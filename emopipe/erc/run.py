@@ -1,0 +1,136 @@
+"""One ERC run on one dataset: EACL and its cross-entropy baseline trained on the same prompts with
+the same encoder and budget, scored on test, and the EACL model written as a servable folder.
+
+Metric names: `test_weighted_f1` (the papers' metric), `test_macro_f1`, `test_accuracy`,
+`test_f1_<emotion>` for EACL; the same with `baseline_` for the baseline; `stage1_*` for EACL
+before stage 2 (the no-stage-2 ablation, free); anchor geometry as `anchor_min_angle_initial`,
+`anchor_min_angle_stage1` and `anchor_min_angle_final` (degrees, centred anchors as the angle loss
+sees them). `dev_weighted_f1` is the champion rule's figure.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+from emopipe.atomic import atomic_path
+from emopipe.erc.data import SPLITS, erc_split, labels_of
+from emopipe.erc.train import KINDS, EaclOptions, ErcBudget, TrainedErc, nearest_anchor, train_erc
+from emopipe.evaluation.metrics import classification_metrics, confusion
+from emopipe.evaluation.plots import anchor_cosine_figure, confusion_figure
+from emopipe.losses.anchor_contrastive import min_pairwise_angle_degrees
+from emopipe.training.checkpoints import save_weights
+from emopipe.training.encoders import TINY, load_encoder
+from emopipe.training.loop import predict
+
+ANCHORS_FILE = "anchors.safetensors"
+
+BUDGETS = {
+    "smoke": ErcBudget(TINY, epochs=2, max_length=96, past_turns=8, batch_size=8, learning_rate=5e-3, head_learning_rate=1e-2),
+    # MiniLM-L6 on 2 cores with bf16: the full prompt (8 past turns, 82 tokens on average on MELD)
+    # trains at about 28 prompts/s, so one epoch of EACL and one of the baseline fit the 25 minutes.
+    "cpu": ErcBudget("base", epochs=1, max_length=128, past_turns=8, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3),
+    # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),
+    # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5.
+    "gpu": ErcBudget("princeton-nlp/sup-simcse-roberta-large", epochs=8, max_length=256, past_turns=8, batch_size=64,
+                     learning_rate=1e-5, head_learning_rate=4e-4, step_gamma=0.5),
+}
+
+
+@dataclass
+class ErcRun:
+    dataset: str
+    metrics: dict[str, float]
+    model_dir: Path  # the EACL model as a servable folder (weights, config, tokenizer, anchors)
+    pictures: dict[str, bytes]
+    history: dict[str, list[dict]] = field(default_factory=dict)
+    config: dict = field(default_factory=dict)
+
+
+def cosine_matrix(anchors: torch.Tensor) -> np.ndarray:
+    unit = F.normalize(anchors.detach().float(), dim=1)
+    return (unit @ unit.T).numpy()
+
+
+def run_erc(dataset: str, table: pl.DataFrame, budget: ErcBudget, options: EaclOptions, checkpoint_root: Path, bf16: bool,
+            inference_batch_size: int, train_baseline: bool = True, seed: int = 13, log: Callable[[str], None] = print,
+            log_metrics=lambda metrics, step: None) -> ErcRun:
+    names = labels_of(dataset)
+    _, tokenizer, _ = load_encoder(budget.encoder)
+    splits = {s: erc_split(table, dataset, s, tokenizer, budget.max_length, budget.past_turns,
+                           budget.dialogue_limit if s == "train" else None, seed) for s in SPLITS}
+    lengths = np.array([len(x) for x in splits["train"].ids])
+    log(f"{dataset}: {', '.join(f'{s} {len(splits[s].ids)}' for s in SPLITS)} prompts; train prompts average {lengths.mean():.0f} "
+        f"tokens (max length {budget.max_length}, {budget.past_turns} past turns)")
+    y_test = splits["test"].labels
+    metrics: dict[str, float] = {}
+    pictures: dict[str, bytes] = {}
+    history: dict[str, list[dict]] = {}
+    trained: dict[str, TrainedErc] = {}
+    for kind in KINDS if train_baseline else ("eacl",):
+        prefix = "" if kind == "eacl" else "baseline_"
+        model = train_erc(kind, splits, names, budget.encoder, budget, options, checkpoint_root / kind, bf16, inference_batch_size,
+                          seed, log=lambda s, k=kind: log(f"{k}: {s}"),
+                          log_metrics=lambda m, step, k=kind: log_metrics({f"{k}_{key}": v for key, v in m.items()}, step))
+        trained[kind], history[kind] = model, model.fit.history
+        pad_id = model.tokenizer.pad_token_id
+        if kind == "eacl":
+            reps = predict(model.model, splits["test"].ids, pad_id, inference_batch_size, bf16=bf16, fn="represent")
+            y_pred = nearest_anchor(reps, model.anchors)
+            stage1 = model.model.anchors().detach().cpu()
+            metrics |= {f"stage1_{k}": v for k, v in classification_metrics("test", y_test, nearest_anchor(reps, stage1), list(names)).items()
+                        if "_f1_" not in k}
+            metrics["stage1_dev_weighted_f1"] = model.fit.best_score
+            dev_reps = predict(model.model, splits["dev"].ids, pad_id, inference_batch_size, bf16=bf16, fn="represent")
+            metrics["dev_weighted_f1"] = float(classification_metrics("dev", splits["dev"].labels, nearest_anchor(dev_reps, model.anchors),
+                                                                      list(names))["dev_weighted_f1"])
+            metrics |= _geometry(model, names, options, pictures, dataset)
+        else:
+            y_pred = predict(model.model, splits["test"].ids, pad_id, inference_batch_size, bf16=bf16).argmax(1)
+            metrics[f"{prefix}dev_weighted_f1"] = model.fit.best_score
+        metrics |= {f"{prefix}{k}": v for k, v in classification_metrics("test", y_test, y_pred, list(names)).items()}
+        pictures[f"{kind}_confusion"] = confusion_figure(confusion(y_test, y_pred, len(names)), list(names),
+                                                         f"{dataset}: {kind} test confusion")
+        if kind == "baseline":
+            del model.model  # only the EACL model is served
+    if train_baseline:
+        metrics["eacl_gain_test_weighted_f1"] = metrics["test_weighted_f1"] - metrics["baseline_test_weighted_f1"]
+    model_dir = export_eacl(trained["eacl"], checkpoint_root / "eacl_model", dataset)
+    config = {"dataset": dataset, "budget": asdict(budget), "options": asdict(options), "seed": seed, "train_baseline": train_baseline,
+              "prompts": {s: len(splits[s].ids) for s in SPLITS}, "train_mean_tokens": float(lengths.mean())}
+    return ErcRun(dataset, metrics, model_dir, pictures, history, config)
+
+
+def _geometry(model: TrainedErc, names, options: EaclOptions, pictures: dict, dataset: str) -> dict[str, float]:
+    """Anchor geometry before training, after stage 1 and final (after stage 2); the pairwise cosine
+    pictures go into `pictures`."""
+    with torch.no_grad():
+        stage1 = model.model.anchors().detach().cpu()
+    panels = {"before training": cosine_matrix(model.initial_anchors), "after stage 1": cosine_matrix(stage1)}
+    if options.stage_two:
+        panels["after stage 2"] = cosine_matrix(model.anchors)
+    pictures["anchor_cosines"] = anchor_cosine_figure(panels, list(names), f"{dataset}: pairwise cosine between emotion anchors")
+    return {"anchor_min_angle_initial": min_pairwise_angle_degrees(model.initial_anchors),
+            "anchor_min_angle_stage1": min_pairwise_angle_degrees(stage1),
+            "anchor_min_angle_final": min_pairwise_angle_degrees(model.anchors)}
+
+
+def export_eacl(model: TrainedErc, folder: Path, dataset: str) -> Path:
+    """Weights (`model.safetensors`), config (`config.json`: labels, prompt settings), the encoder's
+    config and tokenizer (`encoder/`) and the predicting anchors (`anchors.safetensors`)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    save_weights(model.model, folder, {**model.config, "dataset": dataset})
+    model.model.encoder.config.save_pretrained(folder / "encoder")
+    model.tokenizer.save_pretrained(folder / "encoder")
+    with atomic_path(folder / ANCHORS_FILE) as tmp:
+        save_file({"anchors": model.anchors.detach().float().contiguous()}, str(tmp))
+    return folder
+
