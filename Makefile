@@ -17,6 +17,8 @@ endif
 # What `make run` materializes: everything up to the evaluation report. Until eval_report exists,
 # the deepest assets that do (downstream_tasks comes in through vad_regressor).
 MAIN_SELECTION ?= *goemotions_baseline,*vad_regressor,*emotion_content_encoders,*retrofitted_plm,*conversation_utterances
+# eacl_checkpoints is partitioned by dataset: one run per partition.
+ERC_DATASETS ?= meld emorynlp
 
 .PHONY: install run test ui clean
 
@@ -37,6 +39,9 @@ install: $(BIN)/.installed
 
 run: install
 	$(BIN)/dagster asset materialize -m emopipe.definitions --select '$(MAIN_SELECTION)'
+	for dataset in $(ERC_DATASETS); do \
+	  $(BIN)/dagster asset materialize -m emopipe.definitions --select eacl_checkpoints --partition $$dataset || exit 1; \
+	done
 
 test: install
 	$(BIN)/python -m pytest -q

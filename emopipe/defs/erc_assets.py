@@ -52,6 +52,8 @@ class EaclRunConfig(dg.Config):
     past_turns: int | None = Field(default=None, description="override the budget's context window (the paper: 8)")
     max_length: int | None = Field(default=None, description="override the budget's prompt length in tokens")
     frozen_layers: int | None = Field(default=None, description="keep the embeddings and this many lowest layers fixed")
+    stage_two_lr: float | None = Field(default=None, description="stage-2 learning rate of the anchors; default the budget's "
+                                       "(gpu: 1e-4 as the reference; cpu: 1e-2)")
     ce_weight: float = Field(default=0.1, description="weight of cross-entropy in EACL's loss")
     contrastive_weight: float = Field(default=0.9, description="weight of the anchor-augmented supervised contrastive loss")
     angle_weight: float = Field(default=0.1, description="weight of the angle loss; 0 = the no-angle ablation")
@@ -75,7 +77,7 @@ def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, m
     profile = active_profile(config.profile)
     budget = BUDGETS[profile.name]
     overrides = {"encoder": config.encoder or encoder_override(), "epochs": config.epochs, "past_turns": config.past_turns,
-                 "max_length": config.max_length, "frozen_layers": config.frozen_layers}
+                 "max_length": config.max_length, "frozen_layers": config.frozen_layers, "stage_two_lr": config.stage_two_lr}
     budget = replace(budget, **{k: v for k, v in overrides.items() if v is not None})
     options = EaclOptions(ce_weight=config.ce_weight, contrastive_weight=config.contrastive_weight, angle_weight=config.angle_weight,
                           temperature=config.temperature, stage_two=config.stage_two)
