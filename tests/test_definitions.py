@@ -15,7 +15,7 @@ from emopipe.definitions import defs
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"goemotions", "nrc_vad_lexicon", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "emobank",
            "semeval_affective_text", "meld", "emorynlp", "sst2", "sarcasm_headlines"}
-GPU_MODELS = {"goemotions_baseline", "vad_regressor", "emotion_content_encoders", "retrofitted_plm"}
+GPU_MODELS = {"goemotions_baseline", "vad_regressor", "emotion_content_encoders", "retrofitted_plm", "eacl_checkpoints"}
 MODELS = GPU_MODELS | {"label_mapping_model"}
 DATASETS = {"emotion_label_points", "goemotions_vad", "label_mapping_datasets", "conversation_utterances", "downstream_tasks"}
 
@@ -58,6 +58,8 @@ def test_dependencies_follow_the_design():
     assert parents["label_mapping_model"] == {"label_mapping_datasets"}
     assert parents["emotion_content_encoders"] == {"label_mapping_model", "label_mapping_datasets", "emobank"}
     assert parents["retrofitted_plm"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
+    assert parents["eacl_checkpoints"] == {"conversation_utterances"}
+    assert graph.get(dg.AssetKey("eacl_checkpoints")).partitions_def.get_partition_keys() == ["emorynlp", "meld"]
 
 
 GRAPH_WITH_RETROFITTED = """
@@ -74,7 +76,7 @@ def test_encoder_retrofitted_puts_retrofitted_plm_upstream_of_the_encoder_models
     done = subprocess.run([sys.executable, "-c", GRAPH_WITH_RETROFITTED], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     parents = json.loads(done.stdout.strip().splitlines()[-1])
-    for name in ("goemotions_baseline", "vad_regressor", "emotion_content_encoders"):
+    for name in ("goemotions_baseline", "vad_regressor", "emotion_content_encoders", "eacl_checkpoints"):
         assert "retrofitted_plm" in parents[name]
     assert "retrofitted_plm" not in parents["retrofitted_plm"] and "retrofitted_plm" not in parents["label_mapping_model"]
 
