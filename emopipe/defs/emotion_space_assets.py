@@ -10,8 +10,6 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
-from mlflow.models import ModelSignature
-from mlflow.types import ColSpec, DataType, ParamSchema, ParamSpec, Schema
 from pydantic import Field
 
 from emopipe.defs import OWNERS, encoder_deps
@@ -27,8 +25,9 @@ from emopipe.emotion_space.equivalences import equivalence_table
 from emopipe.emotion_space.run import run_label_mapping
 from emopipe.emotion_space.train import LossWeights, MappingConfig
 from emopipe.paths import dagster_home
-from emopipe.tracking.content_encoder_pyfunc import DEFAULT_FORMAT, ContentEncoderModel
-from emopipe.tracking.label_mapper_pyfunc import LabelMapperModel
+from emopipe.tracking.content_encoder_pyfunc import SIGNATURE as CONTENT_SIGNATURE
+from emopipe.tracking.content_encoder_pyfunc import ContentEncoderModel
+from emopipe.tracking.label_mapper_pyfunc import SIGNATURE, LabelMapperModel
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
 from emopipe.training.checkpoints import save_weights
@@ -50,9 +49,6 @@ class LabelMappingConfig(dg.Config):
 REGISTERED = "emopipe-label-mapper"
 SELECTION = "dev_mapping_mean_r"
 EXAMPLE = {"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7]]}
-# No input schema: MLflow's Array(double) enforcement rejects integer rows such as emolex8's 0/1, and
-# the converter checks formats, widths, NaN and the [0, 1] scale with clearer messages.
-SIGNATURE = ModelSignature(inputs=None, params=ParamSchema([ParamSpec("scores", "boolean", False)]))
 
 
 @dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version="1")
@@ -108,8 +104,6 @@ class ContentEncodersConfig(dg.Config):
 CONTENT_REGISTERED = "emopipe-content-encoder"
 CONTENT_SELECTION = "dev_text_augmented_vad_mean_r"
 CONTENT_EXAMPLE = ["I am so happy for you!", "Police find body in burned car"]
-CONTENT_SIGNATURE = ModelSignature(inputs=Schema([ColSpec(DataType.string)]),
-                                   params=ParamSchema([ParamSpec("format", "string", DEFAULT_FORMAT)]))
 
 
 @dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", deps=encoder_deps())

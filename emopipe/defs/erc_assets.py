@@ -10,8 +10,6 @@ from dataclasses import asdict, replace
 import dagster as dg
 import pandas as pd
 import polars as pl
-from mlflow.models import ModelSignature
-from mlflow.types import ColSpec, DataType, Schema
 from pydantic import Field
 
 from emopipe.defs import OWNERS, encoder_deps
@@ -23,7 +21,7 @@ from emopipe.erc.data import LABELS
 from emopipe.erc.run import BUDGETS, run_erc
 from emopipe.erc.train import EaclOptions
 from emopipe.paths import dagster_home
-from emopipe.tracking.eacl_pyfunc import EaclConversationModel
+from emopipe.tracking.eacl_pyfunc import SIGNATURE, EaclConversationModel
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
 from emopipe.training.profiles import active_profile, encoder_override
@@ -31,11 +29,6 @@ from emopipe.training.profiles import active_profile, encoder_override
 SELECTION = "dev_weighted_f1"
 DATASETS = dg.StaticPartitionsDefinition(sorted(LABELS))
 EXAMPLE = pd.DataFrame({"speaker": ["Ross", "Rachel"], "text": ["We were on a break!", "I can't believe you said that."]})
-SIGNATURE = ModelSignature(
-    inputs=Schema([ColSpec(DataType.string, "speaker", required=False), ColSpec(DataType.string, "text")]),
-    outputs=Schema([ColSpec(DataType.long, "turn"), ColSpec(DataType.string, "speaker"), ColSpec(DataType.string, "emotion"),
-                    ColSpec(DataType.double, "score")]),
-)
 HEADLINE = ("test_weighted_f1", "test_macro_f1", "baseline_test_weighted_f1", "baseline_test_macro_f1", "eacl_gain_test_weighted_f1",
             "stage1_test_weighted_f1", "anchor_min_angle_initial", "anchor_min_angle_final")
 

@@ -91,13 +91,11 @@ def run_erc(dataset: str, table: pl.DataFrame, budget: ErcBudget, options: EaclO
             metrics |= {f"stage1_{k}": v for k, v in classification_metrics("test", y_test, nearest_anchor(reps, stage1), list(names)).items()
                         if "_f1_" not in k}
             metrics["stage1_dev_weighted_f1"] = model.fit.best_score
-            dev_reps = predict(model.model, splits["dev"].ids, pad_id, inference_batch_size, bf16=bf16, fn="represent")
-            metrics["dev_weighted_f1"] = float(classification_metrics("dev", splits["dev"].labels, nearest_anchor(dev_reps, model.anchors),
-                                                                      list(names))["dev_weighted_f1"])
+            metrics["dev_weighted_f1"] = model.dev_score
             metrics |= _geometry(model, names, options, pictures, dataset)
         else:
             y_pred = predict(model.model, splits["test"].ids, pad_id, inference_batch_size, bf16=bf16).argmax(1)
-            metrics[f"{prefix}dev_weighted_f1"] = model.fit.best_score
+            metrics[f"{prefix}dev_weighted_f1"] = model.dev_score
         metrics |= {f"{prefix}{k}": v for k, v in classification_metrics("test", y_test, y_pred, list(names)).items()}
         pictures[f"{kind}_confusion"] = confusion_figure(confusion(y_test, y_pred, len(names)), list(names),
                                                          f"{dataset}: {kind} test confusion")

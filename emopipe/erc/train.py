@@ -22,7 +22,6 @@ Differences from the reference code, on purpose:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -82,6 +81,7 @@ class TrainedErc:
     encoder_path: str
     anchors: torch.Tensor  # what predicts: final anchors (EACL), unused by the baseline
     initial_anchors: torch.Tensor  # the anchor MLP's output before any training
+    dev_score: float  # dev weighted F1 of what predicts (after stage 2 when it ran)
     fit: FitResult
     config: dict
 
@@ -162,13 +162,16 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
         reps = {name: run(model, splits[name].ids, "represent") for name in ("train", "dev")}
         if options.stage_two_lr is None:
             options = replace(options, stage_two_lr=budget.stage_two_lr)
-        anchors = stage_two(reps, {name: splits[name].labels for name in reps}, anchors, options, seed, log)
-    return TrainedErc(kind, model, tokenizer, encoder_path, anchors, initial_anchors, result, config)
+        anchors, dev_score = stage_two(reps, {name: splits[name].labels for name in reps}, anchors, options, seed, log)
+    else:
+        dev_score = result.best_score
+    return TrainedErc(kind, model, tokenizer, encoder_path, anchors, initial_anchors, dev_score, result, config)
 
 
 def stage_two(reps: dict[str, np.ndarray], labels: dict[str, np.ndarray], anchors: torch.Tensor, options: EaclOptions, seed: int,
-              log: Callable[[str], None] = print) -> torch.Tensor:
-    """Fine-tune the anchors as a cosine classifier over frozen representations; the dev-best epoch's anchors."""
+              log: Callable[[str], None] = print) -> tuple[torch.Tensor, float]:
+    """Fine-tune the anchors as a cosine classifier over frozen representations; the dev-best epoch's
+    anchors and their dev weighted F1."""
     torch.manual_seed(seed)
     clf = AnchorClassifier(anchors, options.temperature)
     optimizer = torch.optim.Adam(clf.parameters(), lr=options.stage_two_lr)
@@ -182,6 +185,6 @@ def stage_two(reps: dict[str, np.ndarray], labels: dict[str, np.ndarray], anchor
         with torch.no_grad():
             score = weighted_f1(labels["dev"], clf(torch.as_tensor(reps["dev"])).argmax(1).numpy())
         if score > best_score:
-            best, best_score = copy.deepcopy(clf.weight.detach()), score
+            best, best_score = clf.weight.detach().clone(), score
         log(f"stage 2 epoch {epoch + 1}/{options.stage_two_epochs}: dev weighted F1 {score:.4f}")
-    return best
+    return best, best_score

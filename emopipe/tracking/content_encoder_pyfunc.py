@@ -9,10 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import mlflow.pyfunc
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, DataType, ParamSchema, ParamSpec, Schema
 
 from emopipe.tracking.text_pyfunc import coerce_texts
 
 DEFAULT_FORMAT = "emobank_vad"
+SIGNATURE = ModelSignature(inputs=Schema([ColSpec(DataType.string)]), params=ParamSchema([ParamSpec("format", "string", DEFAULT_FORMAT)]))
 
 
 class ContentEncoderModel(mlflow.pyfunc.PythonModel):

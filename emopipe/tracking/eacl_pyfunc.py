@@ -16,15 +16,21 @@ from pathlib import Path
 import mlflow.pyfunc
 import numpy as np
 import pandas as pd
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, DataType, Schema
 
 from emopipe.tracking.text_pyfunc import MAX_CHARS
+
+SIGNATURE = ModelSignature(
+    inputs=Schema([ColSpec(DataType.string, "speaker", required=False), ColSpec(DataType.string, "text")]),
+    outputs=Schema([ColSpec(DataType.long, "turn"), ColSpec(DataType.string, "speaker"), ColSpec(DataType.string, "emotion"),
+                    ColSpec(DataType.double, "score")]),
+)
 
 
 def coerce_conversation(model_input) -> list[tuple[str, str]]:
     """(speaker, text) per turn from a DataFrame (`speaker`, `text`), a list of {speaker, text}
     dicts, or a list of plain texts (speaker unknown)."""
-    if isinstance(model_input, dict) and "conversation" in model_input:
-        model_input = model_input["conversation"]
     if isinstance(model_input, pd.DataFrame):
         if "text" not in model_input.columns:
             raise ValueError(f"a conversation needs a 'text' column (and usually 'speaker'); got columns {list(model_input.columns)}")

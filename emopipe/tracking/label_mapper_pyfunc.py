@@ -11,6 +11,13 @@ from pathlib import Path
 import mlflow.pyfunc
 import numpy as np
 import pandas as pd
+from mlflow.models import ModelSignature
+from mlflow.types import ParamSchema, ParamSpec
+
+
+# No input schema: MLflow's Array(double) enforcement rejects integer rows such as emolex8's 0/1, and
+# the converter checks formats, widths, NaN and the [0, 1] scale with clearer messages.
+SIGNATURE = ModelSignature(inputs=None, params=ParamSchema([ParamSpec("scores", "boolean", False)]))
 
 
 def coerce_request(model_input) -> dict:

@@ -52,7 +52,7 @@ def test_stage_two_moves_misplaced_anchors_onto_their_classes():
     labels = {"train": np.repeat([0, 1, 2], 60), "dev": np.repeat([0, 1, 2], 20)}
     wrong = torch.tensor(centres[[1, 2, 0]] + 0.3, dtype=torch.float32)  # every anchor sits on another class
     before = weighted_f1(labels["dev"], (torch.tensor(reps["dev"]) @ wrong.T).argmax(1).numpy())
-    tuned = stage_two(reps, labels, wrong, EaclOptions(stage_two_epochs=30, stage_two_lr=0.05), seed=0, log=lambda s: None)
+    tuned, _ = stage_two(reps, labels, wrong, EaclOptions(stage_two_epochs=30, stage_two_lr=0.05), seed=0, log=lambda s: None)
     after = weighted_f1(labels["dev"], (torch.nn.functional.normalize(torch.tensor(reps["dev"]), dim=1)
                                         @ torch.nn.functional.normalize(tuned, dim=1).T).argmax(1).numpy())
     assert before == 0.0 and after > 0.9
