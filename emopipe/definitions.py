@@ -6,13 +6,15 @@ from emopipe.defs.dataset_assets import DATASET_ASSETS
 from emopipe.defs.emotion_space_assets import EMOTION_SPACE_ASSETS
 from emopipe.defs.erc_assets import ERC_ASSETS
 from emopipe.defs.model_assets import MODEL_ASSETS
+from emopipe.defs.report_assets import REPORT_ASSETS
 from emopipe.defs.resources import ParquetTables, SourceData
 from emopipe.defs.retrofit_assets import retrofitted_plm
 from emopipe.defs.source_assets import SOURCE_ASSETS
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 
 defs = dg.Definitions(
-    assets=[*SOURCE_ASSETS, *DATASET_ASSETS, *MODEL_ASSETS, *EMOTION_SPACE_ASSETS, retrofitted_plm, *ERC_ASSETS],
+    assets=[*SOURCE_ASSETS, *DATASET_ASSETS, *MODEL_ASSETS, *EMOTION_SPACE_ASSETS, retrofitted_plm, *ERC_ASSETS,
+            *REPORT_ASSETS],
     # Steps run in the run's own process: on a 2-core machine, starting a process per step (~3 s of
     # imports each) costs more than the data steps themselves.
     executor=dg.in_process_executor,

@@ -34,7 +34,7 @@ def test_groups_and_asset_keys():
     groups: dict[str, set[str]] = {}
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
-    assert groups == {"sources": SOURCES, "datasets": DATASETS, "models": MODELS}
+    assert groups == {"sources": SOURCES, "datasets": DATASETS, "models": MODELS, "reports": {"eval_report"}}
 
 
 def test_every_table_has_a_blocking_contract_check():
@@ -59,6 +59,7 @@ def test_dependencies_follow_the_design():
     assert parents["emotion_content_encoders"] == {"label_mapping_model", "label_mapping_datasets", "emobank"}
     assert parents["retrofitted_plm"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
     assert parents["eacl_checkpoints"] == {"conversation_utterances"}
+    assert parents["eval_report"] == MODELS
     assert graph.get(dg.AssetKey("eacl_checkpoints")).partitions_def.get_partition_keys() == ["emorynlp", "meld"]
 
 

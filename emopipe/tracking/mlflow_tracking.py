@@ -23,6 +23,7 @@ from mlflow.tracking import MlflowClient
 from pydantic import Field
 
 from emopipe.paths import dagster_home
+from emopipe.tracking.run_records import RegistryReader
 
 
 def default_tracking_uri() -> str:
@@ -67,6 +68,10 @@ class MlflowTracking(dg.ConfigurableResource):
             tags["dagster_partition_key"] = context.partition_key
         with mlflow.start_run(experiment_id=self._experiment_id(key), run_name=run_name or f"{key}-{context.run.run_id[:8]}", tags=tags) as run:
             yield run
+
+    def reader(self) -> RegistryReader:
+        """Read-only access to registered versions, their runs and pictures (the report, the CLI)."""
+        return RegistryReader(self.uri)
 
     def load_pyfunc(self, model_uri: str) -> mlflow.pyfunc.PyFuncModel:
         """A registered model (for example an upstream asset's `models:/name/version`) from this store."""

@@ -1,0 +1,161 @@
+"""The evaluation report's content: per method our figures beside the paper's, the pictures the model
+runs logged, the data contracts, lineage and every deliberate difference. Pure: it reads the records
+the caller gathered (MLflow runs, Dagster materializations) and returns report sections."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from emopipe.evaluation.paper import METHODS, Figure, Method
+from emopipe.evaluation.report import Bullets, Picture, Section, Table
+from emopipe.tracking.run_records import ModelRecord, RunRecord
+
+ENCODER_PARAMS = ("profile_encoder", "budget_encoder", "encoder")
+
+
+def ablation_key(target: str, params: dict[str, str]) -> str:
+    return target + "|" + ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+@dataclass
+class ReportInputs:
+    models: dict[str, ModelRecord | None]  # "asset" or "asset[partition]" -> the reported version (None: not materialized)
+    partitions: dict[str, list[str]]  # partitioned asset -> its partitions
+    ablations: dict[str, RunRecord | None] = field(default_factory=dict)  # ablation_key(target, params) -> run
+    data_tables: list[dict] = field(default_factory=list)  # asset, group, rows, contract, check, digest, materialized
+    source_files: list[dict] = field(default_factory=list)  # path, sha256, url, licence
+    dagster_run_id: str = ""
+    generated: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def _fmt(value: float | None, signed: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:+.4f}" if signed else f"{value:.3f}"
+
+
+def targets(method: Method, partitions: dict[str, list[str]]) -> list[tuple[str, str | None]]:
+    """(record key, partition) per column group: one for a plain method, one per partition otherwise."""
+    if not method.partitioned:
+        return [(asset, None) for asset in method.assets]
+    return [(f"{asset}[{p}]", p) for asset in method.assets for p in partitions.get(asset, [])]
+
+
+def our_figure(figure: Figure, inputs: ReportInputs, partition: str | None) -> float | None:
+    key = figure.asset if partition is None else f"{figure.asset}[{partition}]"
+    if figure.ablation is not None:
+        run = inputs.ablations.get(ablation_key(key, figure.ablation))
+        metrics = run.metrics if run else None
+    else:
+        record = inputs.models.get(key)
+        metrics = record.run.metrics if record else None
+    if metrics is None or figure.metric not in metrics:
+        return None
+    value = metrics[figure.metric]
+    if figure.minus is not None:
+        if figure.minus not in metrics:
+            return None
+        value -= metrics[figure.minus]
+    return value
+
+
+def _paper(method: Method, figure: Figure, partition: str | None) -> float | None:
+    if partition is not None and figure.ablation is None and figure.minus is None:
+        return method.paper_by_partition.get(partition, {}).get(figure.metric, figure.paper)
+    return figure.paper
+
+
+def figure_table(method: Method, inputs: ReportInputs) -> Table:
+    columns = [p for _, p in targets(method, inputs.partitions)] if method.partitioned else [None]
+    header = ["figure", "MLflow metric"]
+    for p in columns:
+        header += [f"ours ({p})" if p else "ours", f"paper ({p})" if p else "paper"]
+    rows = []
+    for figure in method.figures:
+        name = figure.metric + (f" - {figure.minus}" if figure.minus else "")
+        if figure.ablation:
+            name += " (run with " + ", ".join(f"{k}={v}" for k, v in figure.ablation.items()) + ")"
+        row = [figure.label, f"`{name}`"]
+        for p in columns:
+            ours = our_figure(figure, inputs, p)
+            missing = "not run" if figure.ablation and ours is None else _fmt(ours, signed=figure.minus is not None)
+            paper = _paper(method, figure, p)
+            row += [missing, _fmt(paper, figure.minus is not None) if paper is not None else ""]
+        rows.append(row)
+    return Table(header, rows)
+
+
+def _setting(key: str, record: ModelRecord | None) -> str:
+    if record is None:
+        return f"`{key}`: not materialized yet"
+    params, tags = record.run.params, record.run.tags
+    encoder = next((params[p] for p in ENCODER_PARAMS if p in params), "n/a")
+    data = ", ".join(f"{name} `{digest}`" for name, digest in sorted(record.run.inputs.items())) or "n/a"
+    return (f"`{key}`: `{record.name}` v{record.version} (champion v{record.champion_version or 'none'}), encoder `{encoder}`, "
+            f"profile `{tags.get('profile', 'n/a')}`, data {data}")
+
+
+def method_sections(method: Method, inputs: ReportInputs) -> list[Section]:
+    keys = targets(method, inputs.partitions)
+    blocks: list = [f"*{method.citation}*", Bullets([_setting(key, inputs.models.get(key)) for key, _ in keys]),
+                    figure_table(method, inputs)]
+    for key, _ in keys:
+        record = inputs.models.get(key)
+        for stem, png in sorted(record.run.pictures.items()) if record else ():
+            safe = key.replace("[", "_").replace("]", "")
+            blocks.append(Picture(f"{safe}_{stem}", f"{key}: {stem.replace('_', ' ')} (MLflow run {record.run.run_id[:8]})", png))
+    return [Section(method.title, blocks),
+            Section("Where we differ from the paper", [Bullets(list(method.differences))], level=3)]
+
+
+def summary_section(inputs: ReportInputs) -> Section:
+    profiles = sorted({r.run.tags.get("profile", "n/a") for r in inputs.models.values() if r})
+    missing = sorted(k for m in METHODS for k, _ in targets(m, inputs.partitions) if inputs.models.get(k) is None)
+    rows = []
+    for method in METHODS:
+        for key, partition in targets(method, inputs.partitions):
+            for figure in (f for f in method.figures if f.headline and f.asset == key.split("[")[0]):
+                paper = _paper(method, figure, partition)
+                rows.append([method.title, key, figure.label, _fmt(our_figure(figure, inputs, partition), figure.minus is not None),
+                             _fmt(paper, figure.minus is not None) if paper is not None else ""])
+    blocks: list = [f"Generated {inputs.generated:%Y-%m-%d %H:%M} UTC by Dagster run `{inputs.dagster_run_id}`; "
+                    f"profile(s): {', '.join(profiles) or 'n/a'}. Figures are on test splits unless the row says otherwise; "
+                    "the paper's figures are on the same metric and scale (fractions).",
+                    Table(["method", "model", "figure", "ours", "paper"], rows)]
+    if missing:
+        blocks.append("Not materialized yet: " + ", ".join(f"`{k}`" for k in missing) + ".")
+    return Section("Summary", blocks)
+
+
+def data_section(inputs: ReportInputs) -> Section:
+    rows = [[f"`{t['asset']}`", t["group"], str(t["rows"]), f"`{t['contract']}`", t["check"], f"`{t['digest']}`", t["materialized"]]
+            for t in inputs.data_tables]
+    return Section("Data contracts", [
+        "Every table is validated against its dataframely contract by a blocking asset check before it is stored.",
+        Table(["table", "group", "rows", "contract", "check", "digest", "materialized"], rows)])
+
+
+def lineage_section(inputs: ReportInputs) -> Section:
+    rows = []
+    for key in sorted(k for m in METHODS for k, _ in targets(m, inputs.partitions)):
+        record = inputs.models.get(key)
+        if record is None:
+            rows.append([f"`{key}`", "not materialized", "", "", "", ""])
+            continue
+        rows.append([f"`{key}`", f"`{record.name}` v{record.version}", ", ".join(record.aliases) or "none",
+                     f"`{record.run.run_id}`", f"`{record.run.tags.get('dagster_run_id', 'n/a')}`",
+                     record.run.tags.get("champion_decision", "n/a")])
+    sources = [[f"`{s['path']}`", f"`{s['sha256']}`", s["licence"], s["url"]] for s in inputs.source_files]
+    return Section("Lineage", [
+        Table(["model", "registered version", "aliases", "MLflow run", "Dagster run", "champion decision"], rows),
+        "Source files, each verified against its sha256 before it was read:",
+        Table(["file", "sha256", "licence", "official URL"], sources)])
+
+
+def report_sections(inputs: ReportInputs) -> list[Section]:
+    sections = [summary_section(inputs)]
+    for method in METHODS:
+        sections += method_sections(method, inputs)
+    return sections + [data_section(inputs), lineage_section(inputs)]

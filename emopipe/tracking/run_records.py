@@ -1,0 +1,107 @@
+"""Reading back what the model assets recorded: a registered version's run (metrics, params, tags,
+input digests, pictures), its aliases and the current champion. The report and the CLI read the
+registry through this module only."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlflow.entities import Run
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+
+from emopipe.tracking.registry import CHAMPION
+
+
+@dataclass
+class RunRecord:
+    run_id: str
+    experiment: str
+    metrics: dict[str, float]
+    params: dict[str, str]
+    tags: dict[str, str]
+    inputs: dict[str, str]  # table name -> content digest
+    start_time_ms: int
+    pictures: dict[str, bytes] = field(default_factory=dict)  # artifact stem -> PNG
+
+
+@dataclass
+class ModelRecord:
+    name: str
+    version: str
+    aliases: list[str]
+    champion_version: str | None
+    run: RunRecord
+
+
+@dataclass
+class ModelSummary:
+    name: str
+    latest_version: str
+    aliases: dict[str, str]  # alias -> version
+    description: str
+
+
+class RegistryReader:
+    def __init__(self, tracking_uri: str):
+        self.uri = tracking_uri
+        self.client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+
+    def models(self) -> list[ModelSummary]:
+        """Every registered model, newest version and aliases, sorted by name."""
+        summaries = []
+        for model in self.client.search_registered_models(max_results=1000):
+            versions = self.client.search_model_versions(f"name='{model.name}'")
+            latest = max((int(v.version) for v in versions), default=0)
+            summaries.append(ModelSummary(model.name, str(latest), dict(model.aliases or {}), model.description or ""))
+        return sorted(summaries, key=lambda s: s.name)
+
+    def model(self, name: str, version: str | None = None, pictures: bool = False) -> ModelRecord | None:
+        """`name` at `version` (default: the champion); None when the model or version is not registered."""
+        try:
+            champion = self.client.get_model_version_by_alias(name, CHAMPION).version
+        except MlflowException:
+            champion = None
+        version = version or champion
+        if version is None:
+            return None
+        try:
+            found = self.client.get_model_version(name, str(version))
+        except MlflowException:
+            return None
+        run = self.run(found.run_id, pictures)
+        return ModelRecord(name, str(found.version), list(found.aliases or []), champion, run)
+
+    def run(self, run_id: str, pictures: bool = False) -> RunRecord:
+        run = self.client.get_run(run_id)
+        return self._record(run, pictures)
+
+    def latest_run(self, experiment: str, params: dict[str, str], pictures: bool = False) -> RunRecord | None:
+        """The newest finished run of `experiment` whose params include `params` (an ablation's run)."""
+        found = self.client.get_experiment_by_name(experiment)
+        if found is None:
+            return None
+        where = " and ".join(f"params.{k} = '{v}'" for k, v in params.items())
+        runs = self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED' and {where}",
+                                       order_by=["attributes.start_time DESC"], max_results=1)
+        return self._record(runs[0], pictures) if runs else None
+
+    def _record(self, run: Run, pictures: bool) -> RunRecord:
+        experiment = self.client.get_experiment(run.info.experiment_id).name
+        inputs = {d.dataset.name: d.dataset.digest for d in (run.inputs.dataset_inputs if run.inputs else [])}
+        record = RunRecord(run.info.run_id, experiment, dict(run.data.metrics), dict(run.data.params), dict(run.data.tags),
+                           inputs, run.info.start_time or 0)
+        if pictures:
+            record.pictures = self._pictures(run.info.run_id)
+        return record
+
+    def _pictures(self, run_id: str) -> dict[str, bytes]:
+        names = [a.path for a in self.client.list_artifacts(run_id) if not a.is_dir and a.path.endswith(".png")]
+        found = {}
+        with tempfile.TemporaryDirectory() as folder:
+            for name in names:
+                local = self.client.download_artifacts(run_id, name, folder)
+                found[Path(name).stem] = Path(local).read_bytes()
+        return found
