@@ -1,0 +1,196 @@
+"""`emopipe`: build the pipeline, list registered models, and use the champions from a shell.
+
+Every command reads the MLflow registry at `--tracking-uri` (default `$MLFLOW_TRACKING_URI`, else
+`sqlite:///$DAGSTER_HOME/mlflow.db`). Errors name what is wrong and exit non-zero."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+VAD_MODEL = "emopipe-vad-regressor"
+MAPPER = "emopipe-label-mapper"
+# The figures `emopipe models` shows for each model (the champion rule's first).
+KEY_METRICS = {
+    "emopipe-goemotions-baseline": ("dev_macro_f1", "test_macro_f1", "test_accuracy"),
+    "emopipe-vad-regressor": ("dev_macro_f1", "test_macro_f1", "test_accuracy", "test_vad_mae"),
+    "emopipe-label-mapper": ("dev_mapping_mean_r", "mapping_mean_r"),
+    "emopipe-content-encoder": ("dev_text_augmented_vad_mean_r", "text_be6_augmented_zeroshot_r", "text_vad_mean_r"),
+    "emopipe-retrofitted-plm": ("dev_map_at_r", "retrofitted_test_ami", "retrofitted_test_map_at_r", "retrofitted_sst2_probe_f1"),
+    "emopipe-eacl-meld": ("dev_weighted_f1", "test_weighted_f1", "baseline_test_weighted_f1"),
+    "emopipe-eacl-emorynlp": ("dev_weighted_f1", "test_weighted_f1", "baseline_test_weighted_f1"),
+}
+
+
+def _uri(ctx: click.Context) -> str:
+    from emopipe.tracking.mlflow_tracking import default_tracking_uri
+
+    return ctx.obj or default_tracking_uri()
+
+
+def _load(ctx: click.Context, reference: str):
+    from emopipe.tracking.serving import RegistryLookupError, load_registered
+
+    # MLflow's advice to model authors (type hints on predict) is noise here; set after its import, which resets filters.
+    warnings.filterwarnings("ignore", message=".*[Tt]ype hint")
+    try:
+        uri, model = load_registered(_uri(ctx), reference)
+    except RegistryLookupError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"# {uri}", err=True)
+    return model
+
+
+def _show(frame) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200, "display.precision", 3):
+        click.echo(frame.to_string(index=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--tracking-uri", default=None, help="MLflow tracking/registry URI (default: $MLFLOW_TRACKING_URI or the local SQLite store).")
+@click.pass_context
+def main(ctx: click.Context, tracking_uri: str | None) -> None:
+    """emopipe: emotion representation models, built by Dagster and served from the MLflow registry."""
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    ctx.obj = tracking_uri
+
+
+@main.command()
+@click.option("--select", default="*eval_report", show_default=True, help="Dagster asset selection to bring up to date.")
+@click.option("--dry-run", is_flag=True, help="Only list what is missing or stale.")
+def run(select: str, dry_run: bool) -> None:
+    """Materialize what is missing or stale in SELECT, in dependency order: unpartitioned assets in
+    one run, then each stale `eacl_checkpoints` partition, then `eval_report`. Nothing changed:
+    nothing runs."""
+    import dagster as dg
+
+    from emopipe.defs.stale import outdated
+    from emopipe.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        plan = outdated(defs, instance, select)
+    if not plan:
+        click.echo(f"{select}: everything is up to date")
+        return
+    for key, partitions in plan.items():
+        click.echo(f"to build: {key}" + (f" [{', '.join(partitions)}]" if partitions != [None] else ""))
+    if dry_run:
+        return
+    plain = [k for k, parts in plan.items() if parts == [None] and k != "eval_report"]
+    if plain:
+        _materialize(plain)
+    with dg.DagsterInstance.get() as instance:  # upstream runs may have made more partitions stale
+        plan = outdated(defs, instance, select)
+    for key, partitions in plan.items():
+        for partition in partitions if partitions != [None] else ():
+            _materialize([key], partition)
+    if "eval_report" in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()) and plan:
+        _materialize(["eval_report"])
+
+
+def _materialize(keys: list[str], partition: str | None = None) -> None:
+    command = [sys.executable, "-m", "dagster", "asset", "materialize", "-m", "emopipe.definitions", "--select", ",".join(keys)]
+    if partition is not None:
+        command += ["--partition", partition]
+    click.echo("$ " + " ".join(command[1:]), err=True)
+    if subprocess.run(command).returncode != 0:
+        raise click.ClickException(f"materializing {', '.join(keys)}" + (f" [{partition}]" if partition else "") + " failed; "
+                                   "what was materialized before stays, `emopipe run` again resumes from there")
+
+
+@main.command()
+@click.pass_context
+def models(ctx: click.Context) -> None:
+    """Registered models: versions, aliases and key metrics of the champion."""
+    from emopipe.tracking.run_records import RegistryReader
+
+    reader = RegistryReader(_uri(ctx))
+    found = reader.models()
+    if not found:
+        raise click.ClickException(f"no models are registered in {_uri(ctx)}: materialize the pipeline first (`make run`)")
+    for summary in found:
+        aliases = ", ".join(f"{a}=v{v}" for a, v in sorted(summary.aliases.items())) or "no aliases"
+        click.echo(f"{summary.name}  latest v{summary.latest_version}  {aliases}")
+        record = reader.model(summary.name)
+        if record is not None:
+            metrics = record.run.metrics
+            shown = [f"{m}={metrics[m]:.3f}" for m in KEY_METRICS.get(summary.name, ()) if m in metrics and math.isfinite(metrics[m])]
+            click.echo(f"    champion v{record.version}: " + (", ".join(shown) or "no key metrics")
+                       + f"  (profile {record.run.tags.get('profile', '?')}, run {record.run.run_id[:8]})")
+
+
+@main.command()
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--model", "reference", default=VAD_MODEL, show_default=True,
+              help="Registered model: NAME (its champion), NAME@ALIAS or NAME/VERSION.")
+@click.pass_context
+def predict(ctx: click.Context, texts: tuple[str, ...], reference: str) -> None:
+    """Emotions of TEXTS: valence, arousal, dominance and the top emotion (VAD model), or the
+    top emotion and its probability (the GoEmotions baseline)."""
+    model = _load(ctx, reference)
+    out = model.predict(list(texts))
+    out.insert(0, "text", [t if len(t) <= 60 else t[:57] + "..." for t in texts])
+    _show(out)
+
+
+def _row(text: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError as err:
+        raise click.BadParameter(f"{text!r} is not a comma-separated row of numbers", param_hint="VALUES") from err
+
+
+@main.command()
+@click.option("--from", "source", required=True, help="Format of VALUES, e.g. nrc_vad, emolex8, semeval_be6.")
+@click.option("--to", "target", required=True, help="Format to convert into.")
+@click.option("--scores", is_flag=True, help="Sigmoid scores instead of 0/1 for binary formats.")
+@click.argument("values", nargs=-1, required=True)
+@click.pass_context
+def convert(ctx: click.Context, source: str, target: str, scores: bool, values: tuple[str, ...]) -> None:
+    """Convert emotion labels between formats with the label mapper. Each VALUES is one item,
+    comma-separated on the harmonized [0, 1] scale: `emopipe convert --from nrc_vad --to emolex8 0.9,0.6,0.7`."""
+    rows = [_row(v) for v in values]
+    model = _load(ctx, MAPPER)
+    try:
+        out = model.predict({"from": source, "to": target, "values": rows}, params={"scores": scores})
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
+    _show(out)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", type=click.Choice(["meld", "emorynlp"]), default="meld", show_default=True,
+              help="Which EACL model (its label set).")
+@click.option("--model", "reference", default=None, help="Registered model instead: NAME, NAME@ALIAS or NAME/VERSION.")
+@click.pass_context
+def erc(ctx: click.Context, file: Path, dataset: str, reference: str | None) -> None:
+    """The emotion of every utterance of one conversation in FILE, a JSON-lines file with one
+    `{"speaker": ..., "text": ...}` object per turn, in order."""
+    turns = []
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            turn = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise click.ClickException(f"{file}:{number}: not JSON ({err.msg})") from err
+        if not isinstance(turn, dict) or "text" not in turn:
+            raise click.ClickException(f"{file}:{number}: expected an object with \"speaker\" and \"text\", got {line[:80]!r}")
+        turns.append({"speaker": turn.get("speaker"), "text": turn["text"]})
+    if not turns:
+        raise click.ClickException(f"{file}: no turns")
+    model = _load(ctx, reference or f"emopipe-eacl-{dataset}")
+    out = model.predict(turns)
+    out.insert(2, "text", [str(t["text"])[:60] for t in turns])
+    _show(out)

@@ -1,0 +1,116 @@
+"""`emopipe` against a registry the smoke pipeline filled (label mapper, VAD model, EACL on MELD):
+every command answers, help exists for each, and bad input or a missing model is a clear error
+with a non-zero exit."""
+
+import json
+
+import dagster as dg
+import pytest
+from click.testing import CliRunner
+
+from emopipe.cli import main
+from emopipe.defs.emotion_space_assets import label_mapping_model
+from emopipe.defs.erc_assets import eacl_checkpoints
+from emopipe.defs.model_assets import vad_regressor
+from emopipe.defs.resources import ParquetTables, SourceData
+from emopipe.tracking.mlflow_tracking import MlflowTracking
+from tests.defs.helpers import DATA_ASSETS, failure_text
+from tests.fixture_files import write_mirror
+
+COMMANDS = ("run", "models", "predict", "convert", "erc")
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    hashes = write_mirror(root / "mirror")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"DAGSTER_HOME": str(root / "home"), "EMOPIPE_PROFILE": "smoke", "EMOPIPE_OFFLINE": "1"}.items():
+            patch.setenv(name, value)
+        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        (root / "home").mkdir()
+        resources = {"data": SourceData(data_dir=str(root / "mirror"), sha256_overrides=hashes, offline=True),
+                     "io_manager": ParquetTables(), "mlflow": MlflowTracking()}
+        assets = [*DATA_ASSETS, label_mapping_model, vad_regressor, eacl_checkpoints]
+        with dg.DagsterInstance.get() as instance:
+            for selection, partition in ((["*label_mapping_model", "*vad_regressor", "*conversation_utterances"], None),
+                                         (["eacl_checkpoints"], "meld")):
+                result = dg.materialize(assets, selection=selection, partition_key=partition, resources=resources, instance=instance,
+                                        raise_on_error=False)
+                assert result.success, failure_text(result)
+        yield root
+
+
+def cli(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    done = cli(command, "--help")
+    assert done.exit_code == 0 and "Usage: main " + command in done.output and len(done.output.splitlines()) > 5
+
+
+def test_models_lists_versions_aliases_and_key_metrics(registry):
+    done = cli("models")
+    assert done.exit_code == 0, done.output
+    assert "emopipe-label-mapper  latest v1  champion=v1" in done.output
+    assert "emopipe-eacl-meld  latest v1  champion=v1" in done.output and "test_weighted_f1=" in done.output
+    assert "champion v1: dev_macro_f1=" in done.output  # the VAD model's champion rule figure
+
+
+def test_predict_gives_vad_and_top_emotion_and_rejects_unknown_models(registry):
+    done = cli("predict", "I am so happy", "so sad today")
+    assert done.exit_code == 0, done.output
+    header = done.stdout.splitlines()[0].split()
+    assert header == ["text", "valence", "arousal", "dominance", "top_emotion"] and len(done.stdout.splitlines()) == 3
+    assert cli("predict", "--model", "emopipe-vad-regressor/1", "hi").exit_code == 0
+    missing = cli("predict", "--model", "emopipe-nothing", "hi")
+    assert missing.exit_code == 1 and "no registered model 'emopipe-nothing'; registered: emopipe-eacl-meld" in missing.output
+    alias = cli("predict", "--model", "emopipe-vad-regressor@gold", "hi")
+    assert alias.exit_code == 1 and "has no alias 'gold' (aliases: champion)" in alias.output
+    assert cli("predict", "--model", "emopipe-vad-regressor/9", "hi").exit_code == 1
+
+
+def test_convert_maps_labels_and_names_bad_rows(registry):
+    done = cli("convert", "--from", "nrc_vad", "--to", "emolex8", "0.9,0.6,0.7", "0.1,0.9,0.2")
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].split() == ["anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"] and len(lines) == 3
+    narrow = cli("convert", "--from", "nrc_vad", "--to", "emolex8", "0.9,0.6")
+    assert narrow.exit_code == 1 and "nrc_vad has 3 variables" in narrow.output
+    assert cli("convert", "--from", "nrc_vad", "--to", "emolex8", "a,b,c").exit_code == 2
+    unknown = cli("convert", "--from", "klingon", "--to", "emolex8", "0.1")
+    assert unknown.exit_code == 1 and "klingon" in unknown.output
+
+
+def test_erc_reads_a_conversation_and_points_at_bad_lines(registry, tmp_path):
+    good = tmp_path / "talk.jsonl"
+    good.write_text("\n".join(json.dumps(t) for t in [{"speaker": "Ross", "text": "We were on a break!"},
+                                                          {"speaker": "Rachel", "text": ""}, {"text": "no speaker"}]) + "\n")
+    done = cli("erc", str(good))
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[0].split() == ["turn", "speaker", "text", "emotion", "score"] and len(done.stdout.splitlines()) == 4
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"speaker": "Ross", "text": "fine"}\n{"speaker": "Ross"\n')
+    broken = cli("erc", str(bad))
+    assert broken.exit_code == 1 and f"{bad}:2: not JSON" in broken.output
+    bad.write_text('["Ross", "hi"]\n')
+    assert "expected an object" in cli("erc", str(bad)).output
+    assert "no registered model 'emopipe-eacl-emorynlp'" in cli("erc", str(good), "--dataset", "emorynlp").output
+
+
+def test_run_lists_only_what_is_missing_or_stale(registry):
+    fresh = cli("run", "--dry-run", "--select", "*label_mapping_model")
+    assert fresh.exit_code == 0 and "everything is up to date" in fresh.output
+    plan = cli("run", "--dry-run").output
+    assert "to build: goemotions_baseline" in plan and "to build: eacl_checkpoints [emorynlp]" in plan
+    assert "to build: label_mapping_model" not in plan and "to build: vad_regressor" not in plan
+
+
+def test_an_empty_registry_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    for args in (["models"], ["predict", "hi"]):
+        done = cli(*args)
+        assert done.exit_code == 1 and "no models are registered" in done.output
