@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from emopipe.defs.automation import SCHEDULES, SENSORS
 from emopipe.defs.dataset_assets import DATASET_ASSETS
 from emopipe.defs.emotion_space_assets import EMOTION_SPACE_ASSETS
 from emopipe.defs.erc_assets import ERC_ASSETS
@@ -17,6 +18,8 @@ defs = dg.Definitions(
             *REPORT_ASSETS],
     # Steps run in the run's own process: on a 2-core machine, starting a process per step (~3 s of
     # imports each) costs more than the data steps themselves.
+    schedules=SCHEDULES,
+    sensors=SENSORS,
     executor=dg.in_process_executor,
     resources={
         "data": SourceData(),

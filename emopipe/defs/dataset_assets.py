@@ -17,7 +17,7 @@ from emopipe.sources import goemotions as goemo
 def dataset_asset(name: str):
     return dg.asset(
         name=name, group_name="datasets", check_specs=[contract_check(name)], owners=OWNERS, kinds={"polars"},
-        code_version="1",
+        code_version="1", automation_condition=dg.AutomationCondition.eager(),  # updates when an input table does
     )
 
 

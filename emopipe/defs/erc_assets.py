@@ -57,7 +57,7 @@ class EaclRunConfig(dg.Config):
 
 
 @dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", partitions_def=DATASETS,
-          deps=encoder_deps())
+          deps=encoder_deps(), automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
 def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, mlflow: MlflowTracking,
                      conversation_utterances: pl.DataFrame) -> dg.MaterializeResult:
     """EACL (Yu et al., arXiv 2403.20289) for emotion recognition in conversation: a prompt with up

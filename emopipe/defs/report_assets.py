@@ -75,7 +75,7 @@ def _when(timestamp: float) -> str:
 
 
 @dg.asset(group_name="reports", kinds={"mlflow", "markdown", "html"}, owners=OWNERS, code_version="1",
-          deps=[dg.AssetKey(a) for a in MODEL_ASSETS])
+          deps=[dg.AssetKey(a) for a in MODEL_ASSETS], automation_condition=dg.AutomationCondition.eager())  # re-renders after a model
 def eval_report(context: dg.AssetExecutionContext, mlflow: MlflowTracking) -> dg.MaterializeResult:
     """One Markdown and one self-contained HTML report over every model asset: per method our test
     figures beside the paper's on the same metric, baselines and ablations, the pictures the model

@@ -1,0 +1,84 @@
+"""Automation with Dagster's testing utilities: the weekly schedule (cron from the environment), the
+sensor that notices a source file whose sha256 changed, and the declarative conditions that carry a
+table's update down to the datasets."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from emopipe.definitions import defs
+from emopipe.defs.automation import DEFAULT_RETRAIN_CRON, UNPARTITIONED_MODELS, source_files_changed, weekly_retrain
+from tests.defs.helpers import DATA_ASSETS, failure_text
+
+CRON_OF_FRESH_IMPORT = """
+from emopipe.definitions import defs
+print(defs.get_repository_def().get_schedule_def("weekly_retrain").cron_schedule)
+"""
+
+
+def test_weekly_schedule_retrains_every_model_one_run_per_partition():
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 22, 3, tzinfo=timezone.utc))
+    requests = list(weekly_retrain(context))
+    assert [sorted(k.to_user_string() for k in r.asset_selection) for r in requests] == [sorted(UNPARTITIONED_MODELS),
+                                                                                          ["eacl_checkpoints"], ["eacl_checkpoints"]]
+    assert [r.partition_key for r in requests] == [None, "emorynlp", "meld"]
+    assert len({r.run_key for r in requests}) == 3
+    assert weekly_retrain.cron_schedule == (os.environ.get("EMOPIPE_RETRAIN_CRON") or DEFAULT_RETRAIN_CRON)
+
+
+def test_schedule_cron_comes_from_the_environment(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "EMOPIPE_RETRAIN_CRON": "30 1 * * 3"}
+    done = subprocess.run([sys.executable, "-c", CRON_OF_FRESH_IMPORT], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "30 1 * * 3"
+
+
+def _materialize(resources, instance, selection=None):
+    result = dg.materialize(DATA_ASSETS, selection=selection, resources=resources, instance=instance, raise_on_error=False)
+    assert result.success, failure_text(result)
+
+
+def test_sensor_requests_what_a_changed_source_file_feeds(mirror, home):
+    from emopipe.defs.resources import ParquetTables, SourceData
+
+    root, hashes = mirror
+    instance = dg.DagsterInstance.ephemeral()
+    resources = {"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
+                 "io_manager": ParquetTables(base_dir=str(home / "tables"))}
+    _materialize(resources, instance)
+
+    def tick(cursor=None):
+        context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
+        return source_files_changed(context), context.cursor
+
+    quiet, cursor = tick()
+    assert isinstance(quiet, dg.SkipReason)
+    emobank = root / "emobank" / "emobank.csv"
+    emobank.write_text(emobank.read_text() + emobank.read_text().splitlines()[-1].replace(",", "x,", 1) + "\n")
+    request, cursor = tick(cursor)
+    selected = {k.to_user_string() for k in request.asset_selection}
+    assert {"emobank", "label_mapping_datasets", "label_mapping_model", "emotion_content_encoders"} <= selected
+    assert not selected & {"goemotions", "meld", "eacl_checkpoints", "eval_report", "goemotions_baseline"}
+    again, _ = tick(cursor)
+    assert again.run_key == request.run_key  # the same change is one request, however many ticks see it
+    assert json.loads(cursor)[str(emobank)][2] != hashes["emobank/emobank.csv"]
+
+
+def test_datasets_update_when_their_inputs_do(mirror, home):
+    from emopipe.defs.resources import ParquetTables, SourceData
+
+    root, hashes = mirror
+    instance = dg.DagsterInstance.ephemeral()
+    resources = {"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
+                 "io_manager": ParquetTables(base_dir=str(home / "tables"))}
+    _materialize(resources, instance)
+    settled = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    _materialize(resources, instance, ["sst2"])
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=settled.cursor)
+    assert result.get_num_requested(dg.AssetKey("downstream_tasks")) == 1
+    assert result.get_num_requested(dg.AssetKey("conversation_utterances")) == 0
+    assert result.get_num_requested(dg.AssetKey("retrofitted_plm")) == 0  # models retrain on schedule, not on every change
