@@ -14,11 +14,11 @@ ifneq ($(wildcard $(CURDIR)/../shared/data),)
 export EMOPIPE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 endif
 
-# What `make run` materializes: everything up to the evaluation report. Until eval_report exists,
-# the deepest assets that do (downstream_tasks comes in through vad_regressor).
-MAIN_SELECTION ?= *goemotions_baseline,*vad_regressor,*emotion_content_encoders,*retrofitted_plm,*conversation_utterances
-# eacl_checkpoints is partitioned by dataset: one run per partition.
-ERC_DATASETS ?= meld emorynlp
+# What `make run` brings up to date: everything up to the evaluation report. `emopipe run` builds only
+# what is missing or stale (unpartitioned assets in one run, each eacl_checkpoints partition in its own,
+# then eval_report), so a second `make run` with nothing changed does nothing.
+MAIN_SELECTION ?= *eval_report
+export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR ?= false
 
 .PHONY: install run test ui clean
 
@@ -38,10 +38,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
-	$(BIN)/dagster asset materialize -m emopipe.definitions --select '$(MAIN_SELECTION)'
-	for dataset in $(ERC_DATASETS); do \
-	  $(BIN)/dagster asset materialize -m emopipe.definitions --select eacl_checkpoints --partition $$dataset || exit 1; \
-	done
+	$(BIN)/emopipe run --select '$(MAIN_SELECTION)'
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -50,5 +47,5 @@ ui: install
 	$(BIN)/dagster dev -w workspace.yaml
 
 clean:
-	rm -rf dagster_home/storage dagster_home/tables dagster_home/figures dagster_home/history dagster_home/schedules \
+	rm -rf dagster_home/storage dagster_home/tables dagster_home/figures dagster_home/history dagster_home/schedules dagster_home/reports \
 	       dagster_home/*.db dagster_home/mlartifacts dagster_home/logs

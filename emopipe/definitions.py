@@ -4,6 +4,7 @@ import dagster as dg
 
 from emopipe.defs.automation import SCHEDULES, SENSORS
 from emopipe.defs.dataset_assets import DATASET_ASSETS
+from emopipe.defs.deployment import executor
 from emopipe.defs.emotion_space_assets import EMOTION_SPACE_ASSETS
 from emopipe.defs.erc_assets import ERC_ASSETS
 from emopipe.defs.model_assets import MODEL_ASSETS
@@ -16,11 +17,9 @@ from emopipe.tracking.mlflow_tracking import MlflowTracking
 defs = dg.Definitions(
     assets=[*SOURCE_ASSETS, *DATASET_ASSETS, *MODEL_ASSETS, *EMOTION_SPACE_ASSETS, retrofitted_plm, *ERC_ASSETS,
             *REPORT_ASSETS],
-    # Steps run in the run's own process: on a 2-core machine, starting a process per step (~3 s of
-    # imports each) costs more than the data steps themselves.
     schedules=SCHEDULES,
     sensors=SENSORS,
-    executor=dg.in_process_executor,
+    executor=executor(),  # in the run's process locally; a pod per step with EMOPIPE_DEPLOYMENT=cluster
     resources={
         "data": SourceData(),
         "io_manager": ParquetTables(),

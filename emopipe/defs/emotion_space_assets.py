@@ -14,6 +14,7 @@ from pydantic import Field
 
 from emopipe.defs import OWNERS, encoder_deps
 from emopipe.defs.contracts import markdown_table, table_digest
+from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
@@ -106,7 +107,8 @@ CONTENT_SELECTION = "dev_text_augmented_vad_mean_r"
 CONTENT_EXAMPLE = ["I am so happy for you!", "Police find body in burned car"]
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", deps=encoder_deps())
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", deps=encoder_deps(),
+          op_tags=training_op_tags())
 def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentEncodersConfig, mlflow: MlflowTracking,
                              label_mapping_model: dict, label_mapping_datasets: pl.DataFrame, emobank: pl.DataFrame) -> dg.MaterializeResult:
     """Word and text encoders trained into the label mapper's frozen emotion space and read zero-shot

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from emopipe.defs import OWNERS, encoder_deps
 from emopipe.defs.contracts import table_digest
+from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
@@ -57,7 +58,7 @@ class EaclRunConfig(dg.Config):
 
 
 @dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", partitions_def=DATASETS,
-          deps=encoder_deps(), automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
+          deps=encoder_deps(), op_tags=training_op_tags(), automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
 def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, mlflow: MlflowTracking,
                      conversation_utterances: pl.DataFrame) -> dg.MaterializeResult:
     """EACL (Yu et al., arXiv 2403.20289) for emotion recognition in conversation: a prompt with up

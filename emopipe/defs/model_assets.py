@@ -13,6 +13,7 @@ from pydantic import Field
 
 from emopipe.defs import OWNERS, encoder_deps
 from emopipe.defs.contracts import table_digest
+from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
@@ -44,7 +45,7 @@ class VadConfig(TrainingConfig):
 
 def model_asset(name: str):
     return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1",
-                    deps=encoder_deps())
+                    deps=encoder_deps(), op_tags=training_op_tags())
 
 
 def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, registered: str, goemotions_vad, points, vad=None,

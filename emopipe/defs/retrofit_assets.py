@@ -13,6 +13,7 @@ from pydantic import Field
 
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import markdown_table, table_digest
+from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
@@ -52,7 +53,7 @@ def registered_name(index: int, encoder: str) -> str:
     return RETROFITTED_MODEL if index == 0 else f"{RETROFITTED_MODEL}-{encoder.replace('/', '-').lower()}"
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1")
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", op_tags=training_op_tags())
 def retrofitted_plm(context: dg.AssetExecutionContext, config: RetrofitConfig, mlflow: MlflowTracking,
                     goemotions_vad: pl.DataFrame, emotion_label_points: pl.DataFrame, downstream_tasks: pl.DataFrame) -> dg.MaterializeResult:
     """The encoder updated on GoEmotions single-label train with a supervised contrastive loss over a

@@ -34,7 +34,8 @@ class MlflowTracking(dg.ConfigurableResource):
     """MLflow tracking and registry for emopipe's model assets."""
 
     tracking_uri: str | None = Field(default=None, description="default $MLFLOW_TRACKING_URI or sqlite:///$DAGSTER_HOME/mlflow.db")
-    artifact_root: str | None = Field(default=None, description="artifact root for new experiments; default $DAGSTER_HOME/mlartifacts")
+    artifact_root: str | None = Field(default=None, description="artifact root for new experiments; default "
+                                      "$EMOPIPE_MLFLOW_ARTIFACT_ROOT, else $DAGSTER_HOME/mlartifacts")
 
     @property
     def uri(self) -> str:
@@ -48,7 +49,7 @@ class MlflowTracking(dg.ConfigurableResource):
         found = client.get_experiment_by_name(name)
         if found is not None:
             return found.experiment_id
-        root = self.artifact_root or (dagster_home() / "mlartifacts").as_uri()
+        root = self.artifact_root or os.environ.get("EMOPIPE_MLFLOW_ARTIFACT_ROOT") or (dagster_home() / "mlartifacts").as_uri()
         return client.create_experiment(name, artifact_location=f"{root.rstrip('/')}/{name}")
 
     @contextmanager

@@ -1,0 +1,112 @@
+"""Where steps run: in the run's process on one machine (`EMOPIPE_DEPLOYMENT=local`, the default),
+or each step in its own Kubernetes pod (`cluster`), training steps with a GPU request. Cluster
+settings come from the environment and are validated when the definitions load, so a typo fails
+at deploy time, not in the middle of a week's retraining.
+
+The cluster instance (Postgres storage, K8sRunLauncher) is `deploy/cluster/dagster.yaml`; MLflow
+points at a tracking server (`MLFLOW_TRACKING_URI=https://...`) with an object-store artifact root
+(`EMOPIPE_MLFLOW_ARTIFACT_ROOT=s3://...`). Tables, figures and checkpoints live under
+`DAGSTER_HOME`, a ReadWriteMany volume (`emopipe-data`) mounted in every pod."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+from pydantic import BaseModel, Field, field_validator
+
+DEPLOYMENT_ENV = "EMOPIPE_DEPLOYMENT"
+OBJECT_STORES = ("s3://", "gs://", "wasbs://", "abfss://", "mlflow-artifacts:")
+
+
+class ClusterSettings(BaseModel):
+    """The cluster path's settings, from `EMOPIPE_*` environment variables."""
+
+    image: str = Field(description="the emopipe image every step pod runs (EMOPIPE_IMAGE)")
+    namespace: str = Field(default="emopipe", pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="EMOPIPE_K8S_NAMESPACE")
+    gpus_per_training_step: int = Field(default=1, ge=1, le=8, description="EMOPIPE_GPUS_PER_STEP")
+    training_memory: str = Field(default="48Gi", pattern=r"^\d+(Mi|Gi)$", description="EMOPIPE_TRAINING_MEMORY")
+    tracking_uri: str = Field(description="the MLflow tracking server (MLFLOW_TRACKING_URI)")
+    artifact_root: str = Field(description="object-store root for new experiments (EMOPIPE_MLFLOW_ARTIFACT_ROOT)")
+    data_claim: str = Field(default="emopipe-data", description="ReadWriteMany PVC holding DAGSTER_HOME (EMOPIPE_DATA_CLAIM)")
+
+    @field_validator("tracking_uri")
+    @classmethod
+    def _server(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://", "databricks")):
+            raise ValueError(f"MLFLOW_TRACKING_URI={value!r}: a cluster needs a tracking server (http(s)://...), not a local store")
+        return value
+
+    @field_validator("artifact_root")
+    @classmethod
+    def _object_store(cls, value: str) -> str:
+        if not value.startswith(OBJECT_STORES):
+            raise ValueError(f"EMOPIPE_MLFLOW_ARTIFACT_ROOT={value!r}: pods share no disk; use an object store ({', '.join(OBJECT_STORES)})")
+        return value
+
+    @classmethod
+    def from_env(cls) -> "ClusterSettings":
+        names = {"image": "EMOPIPE_IMAGE", "namespace": "EMOPIPE_K8S_NAMESPACE", "gpus_per_training_step": "EMOPIPE_GPUS_PER_STEP",
+                 "training_memory": "EMOPIPE_TRAINING_MEMORY", "tracking_uri": "MLFLOW_TRACKING_URI",
+                 "artifact_root": "EMOPIPE_MLFLOW_ARTIFACT_ROOT", "data_claim": "EMOPIPE_DATA_CLAIM"}
+        return cls(**{field: os.environ[env] for field, env in names.items() if os.environ.get(env)})
+
+
+def deployment() -> str:
+    value = os.environ.get(DEPLOYMENT_ENV, "local")
+    if value not in ("local", "cluster"):
+        raise ValueError(f"{DEPLOYMENT_ENV}={value!r}: expected local or cluster")
+    return value
+
+
+def training_op_tags() -> dict:
+    """The training steps' pod spec on a cluster: GPUs and memory requested; nothing locally."""
+    if deployment() != "cluster":
+        return {}
+    settings = ClusterSettings.from_env()
+    gpus = str(settings.gpus_per_training_step)
+    return {"dagster-k8s/config": {
+        "container_config": {"resources": {"requests": {"nvidia.com/gpu": gpus, "memory": settings.training_memory, "cpu": "8"},
+                                           "limits": {"nvidia.com/gpu": gpus, "memory": settings.training_memory}}},
+        "pod_spec_config": {"tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]},
+    }}
+
+
+def executor() -> dg.ExecutorDefinition:
+    if deployment() == "local":
+        # On a 2-core machine, starting a process per step (~3 s of imports each) costs more than the data steps.
+        return dg.in_process_executor
+    from dagster._config import process_config
+    from dagster_k8s import k8s_job_executor
+
+    settings = ClusterSettings.from_env()
+    config = {
+        "job_image": settings.image, "job_namespace": settings.namespace, "image_pull_policy": "IfNotPresent",
+        "env_secrets": ["emopipe-secrets"],
+        "env_vars": ["DAGSTER_HOME=/emopipe/home", f"{DEPLOYMENT_ENV}=cluster", "EMOPIPE_PROFILE=gpu",
+                     f"EMOPIPE_MLFLOW_ARTIFACT_ROOT={settings.artifact_root}"],
+        "volume_mounts": [{"name": "emopipe-data", "mount_path": "/emopipe"}],
+        "volumes": [{"name": "emopipe-data", "persistent_volume_claim": {"claim_name": settings.data_claim}}],
+        "max_concurrent": 4,
+    }
+    checked = process_config(k8s_job_executor.config_schema.as_field().config_type, config)
+    if not checked.success:
+        raise ValueError("k8s executor config: " + "; ".join(e.message for e in checked.errors))
+    return k8s_job_executor.configured(config, name="emopipe_k8s")
+
+
+def validate_instance_yaml(folder: Path) -> dict:
+    """The instance config in `folder/dagster.yaml`, checked against Dagster's schema and each
+    configurable class's own (no database or cluster is contacted); returns the resolved config."""
+    from dagster._config import process_config
+    from dagster._core.instance.config import dagster_instance_config
+    from dagster._serdes.config_class import class_from_code_pointer
+
+    config, _ = dagster_instance_config(str(folder))
+    for section in ("run_launcher", "run_coordinator"):
+        entry = config.get(section)
+        if entry:
+            klass = class_from_code_pointer(entry["module"], entry["class"])
+            checked = process_config(klass.config_type(), entry.get("config", {}))
+            if not checked.success:
+                raise ValueError(f"{folder / 'dagster.yaml'} {section}: " + "; ".join(e.message for e in checked.errors))
+    return config

@@ -1,0 +1,79 @@
+"""The scale-out path loads without a cluster: Postgres instance config and K8sRunLauncher checked
+against their schemas, definitions with the k8s executor and GPU requests on training steps, a
+remote MLflow server with an object-store artifact root; bad settings fail at load time."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emopipe.defs.deployment import validate_instance_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CLUSTER_ENV = {"EMOPIPE_DEPLOYMENT": "cluster", "EMOPIPE_IMAGE": "registry.example.org/emopipe:1.0",
+               "MLFLOW_TRACKING_URI": "https://mlflow.example.org", "EMOPIPE_MLFLOW_ARTIFACT_ROOT": "s3://emopipe-artifacts/mlflow",
+               "DAGSTER_PG_HOST": "postgres", "DAGSTER_PG_USER": "dagster", "DAGSTER_PG_PASSWORD": "secret", "DAGSTER_PG_DB": "dagster",
+               "EMOPIPE_K8S_NAMESPACE": "emopipe"}
+DESCRIBE = """
+import json
+from emopipe.definitions import defs
+repo = defs.get_repository_def()
+job = repo.get_implicit_global_asset_job_def()
+graph = defs.resolve_asset_graph()
+print(json.dumps({"executor": job.executor_def.name,
+                  "tags": {k.to_user_string(): graph.get(k).assets_def.op.tags.get("dagster-k8s/config") for k in graph.get_all_asset_keys()}}))
+"""
+
+
+def _describe(tmp_path, **env):
+    done = subprocess.run([sys.executable, "-c", DESCRIBE], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DAGSTER_HOME": str(tmp_path), **env})
+    return done, (json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None)
+
+
+def test_cluster_definitions_run_steps_in_pods_with_gpus_on_training(tmp_path):
+    done, described = _describe(tmp_path, **CLUSTER_ENV)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert described["executor"] == "emopipe_k8s"
+    tags = described["tags"]
+    for model in ("goemotions_baseline", "vad_regressor", "emotion_content_encoders", "retrofitted_plm", "eacl_checkpoints"):
+        config = json.loads(tags[model]) if isinstance(tags[model], str) else tags[model]
+        assert config["container_config"]["resources"]["limits"]["nvidia.com/gpu"] == "1"
+    assert tags["goemotions"] is None and tags["eval_report"] is None
+
+
+def test_local_definitions_stay_in_process(tmp_path):
+    done, described = _describe(tmp_path, EMOPIPE_DEPLOYMENT="local")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert described["executor"] == "in_process" and all(v is None for v in described["tags"].values())
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"MLFLOW_TRACKING_URI": "sqlite:///mlflow.db"}, "a cluster needs a tracking server"),
+    ({"EMOPIPE_MLFLOW_ARTIFACT_ROOT": "/tmp/artifacts"}, "use an object store"),
+    ({"EMOPIPE_K8S_NAMESPACE": "Not A Namespace"}, "namespace"),
+    ({"EMOPIPE_IMAGE": ""}, "image"),
+    ({"EMOPIPE_DEPLOYMENT": "moon"}, "expected local or cluster"),
+])
+def test_bad_cluster_settings_fail_when_the_definitions_load(tmp_path, override, message):
+    done, _ = _describe(tmp_path, **{**CLUSTER_ENV, **override})
+    assert done.returncode != 0 and message in done.stderr
+
+
+def test_cluster_instance_yaml_is_valid_postgres_and_k8s(monkeypatch, tmp_path):
+    for name, value in CLUSTER_ENV.items():
+        monkeypatch.setenv(name, value)
+    config = validate_instance_yaml(ROOT / "deploy" / "cluster")
+    assert config["storage"]["postgres"]["postgres_db"]["hostname"] == {"env": "DAGSTER_PG_HOST"}  # resolved at start-up
+    assert config["run_launcher"]["class"] == "K8sRunLauncher" and config["telemetry"]["enabled"] is False
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    text = (ROOT / "deploy" / "cluster" / "dagster.yaml").read_text().replace("image_pull_policy: IfNotPresent", "image_pull_policy: [1]")
+    (broken / "dagster.yaml").write_text(text)
+    with pytest.raises(ValueError, match="run_launcher"):
+        validate_instance_yaml(broken)
+    shutil.rmtree(broken)
