@@ -91,3 +91,13 @@ def test_training_steps_run_in_the_gpu_pool():
 def test_resources_are_bound():
     assert {"data", "io_manager", "mlflow"} <= set(defs.resources)
     assert isinstance(defs.executor, dg.ExecutorDefinition)
+
+
+def test_readme_starts_with_the_two_commands_and_draws_the_real_graph():
+    readme = (ROOT / "README.md").read_text()
+    commands = readme.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert [c.split("#")[0].strip() for c in commands] == ["make run", "make test"]
+    mermaid = readme.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    drawn = {tuple(part.strip() for part in line.split("-->")) for line in mermaid.splitlines() if "-->" in line}
+    graph = defs.resolve_asset_graph()
+    assert drawn == {(p.to_user_string(), k.to_user_string()) for k in graph.get_all_asset_keys() for p in graph.get(k).parent_keys}

@@ -12,6 +12,7 @@ import dagster as dg
 
 from emopipe.definitions import defs
 from emopipe.defs.automation import DEFAULT_RETRAIN_CRON, UNPARTITIONED_MODELS, source_files_changed, weekly_retrain
+from emopipe.defs.resources import ParquetTables, SourceData
 from tests.defs.helpers import DATA_ASSETS, failure_text
 
 CRON_OF_FRESH_IMPORT = """
@@ -42,14 +43,19 @@ def _materialize(resources, instance, selection=None):
     assert result.success, failure_text(result)
 
 
-def test_sensor_requests_what_a_changed_source_file_feeds(mirror, home):
-    from emopipe.defs.resources import ParquetTables, SourceData
-
+def _materialized_data_half(mirror, home):
+    """An instance where the whole data half was materialized from the tiny mirror, and its resources."""
     root, hashes = mirror
     instance = dg.DagsterInstance.ephemeral()
     resources = {"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
                  "io_manager": ParquetTables(base_dir=str(home / "tables"))}
     _materialize(resources, instance)
+    return instance, resources
+
+
+def test_sensor_requests_what_a_changed_source_file_feeds(mirror, home):
+    root, hashes = mirror
+    instance, _ = _materialized_data_half(mirror, home)
 
     def tick(cursor=None):
         context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
@@ -69,13 +75,7 @@ def test_sensor_requests_what_a_changed_source_file_feeds(mirror, home):
 
 
 def test_datasets_update_when_their_inputs_do(mirror, home):
-    from emopipe.defs.resources import ParquetTables, SourceData
-
-    root, hashes = mirror
-    instance = dg.DagsterInstance.ephemeral()
-    resources = {"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
-                 "io_manager": ParquetTables(base_dir=str(home / "tables"))}
-    _materialize(resources, instance)
+    instance, resources = _materialized_data_half(mirror, home)
     settled = dg.evaluate_automation_conditions(defs=defs, instance=instance)
     _materialize(resources, instance, ["sst2"])
     result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=settled.cursor)
