@@ -114,3 +114,13 @@ def test_an_empty_registry_is_a_clear_error(tmp_path, monkeypatch):
     for args in (["models"], ["predict", "hi"]):
         done = cli(*args)
         assert done.exit_code == 1 and "no models are registered" in done.output
+
+
+def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an empty instance: everything is missing
+    calls = []
+    monkeypatch.setattr("emopipe.cli._materialize", lambda keys, partition=None: calls.append((sorted(keys), partition)))
+    assert cli("run").exit_code == 0
+    first, *rest = calls
+    assert "goemotions_baseline" in first[0] and "eacl_checkpoints" not in first[0] and "eval_report" not in first[0]
+    assert rest == [(["eacl_checkpoints"], "emorynlp"), (["eacl_checkpoints"], "meld"), (["eval_report"], None)]
