@@ -2,9 +2,7 @@
 registry versions and aliases) and what the Dagster instance recorded (materializations, checks,
 source sha256s). It trains nothing, so re-rendering takes seconds."""
 
-import tempfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 import dagster as dg
 
@@ -13,6 +11,7 @@ from emopipe.defs import OWNERS
 from emopipe.defs.contracts import CHECK_NAME
 from emopipe.defs.dataset_assets import DATASET_ASSETS
 from emopipe.defs.erc_assets import DATASETS, eacl_checkpoints
+from emopipe.defs.resources import latest_materialization, recorded
 from emopipe.defs.source_assets import SOURCE_ASSETS
 from emopipe.evaluation.paper import METHODS
 from emopipe.evaluation.report import render_html, render_markdown
@@ -22,19 +21,8 @@ from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.tracking.run_records import RegistryReader
 
 TITLE = "emopipe evaluation report"
-MODEL_ASSETS = sorted({asset for method in METHODS for asset in method.assets})
+REPORTED_ASSETS = sorted({asset for method in METHODS for asset in method.assets})
 PARTITIONS = {eacl_checkpoints.key.to_user_string(): list(DATASETS.get_partition_keys())}
-
-
-def _latest(instance: dg.DagsterInstance, key: str, partition: str | None = None):
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey(key), asset_partitions=[partition] if partition else None), limit=1).records
-    return records[0] if records else None
-
-
-def _metadata_value(event, name: str, default=None):
-    entry = event.asset_materialization.metadata.get(name) if event else None
-    return entry.value if entry is not None else default
 
 
 def gather(instance: dg.DagsterInstance, reader: RegistryReader, partitions: dict[str, list[str]], run_id: str) -> ReportInputs:
@@ -43,7 +31,7 @@ def gather(instance: dg.DagsterInstance, reader: RegistryReader, partitions: dic
     for method in METHODS:
         for key, partition in targets(method, partitions):
             asset = key.split("[")[0]
-            uri = _metadata_value(_latest(instance, asset, partition), "model_uri")
+            uri = recorded(latest_materialization(instance, asset, partition), "model_uri")
             if uri is None:
                 inputs.models[key] = None
                 continue
@@ -54,16 +42,16 @@ def gather(instance: dg.DagsterInstance, reader: RegistryReader, partitions: dic
                 inputs.ablations[ablation_key(key, figure.ablation)] = reader.latest_run(asset, params)
     for assets_def in [*SOURCE_ASSETS, *DATASET_ASSETS]:
         key = assets_def.key
-        event = _latest(instance, key.to_user_string())
+        event = latest_materialization(instance, key.to_user_string())
         check = instance.get_latest_asset_check_evaluation_record(dg.AssetCheckKey(key, CHECK_NAME))
         inputs.data_tables.append({
             "asset": key.to_user_string(), "group": assets_def.group_names_by_key[key],
-            "rows": _metadata_value(event, "dagster/row_count", "not materialized"),
-            "contract": _metadata_value(event, "contract", "n/a"), "digest": _metadata_value(event, "digest", "n/a"),
+            "rows": recorded(event, "dagster/row_count", "not materialized"),
+            "contract": recorded(event, "contract", "n/a"), "digest": recorded(event, "digest", "n/a"),
             "check": check.status.value.lower() if check else "never run",
             "materialized": _when(event.timestamp) if event else "never",
         })
-        for path, entry in (_metadata_value(event, "source_files") or {}).items():
+        for path, entry in recorded(event, "source_files", {}).items():
             if any(s["path"] == path for s in inputs.source_files):
                 continue  # a file two tables read (the GoEmotions groupings) is listed once
             inputs.source_files.append({"path": path, **{k: entry.get(k, "") for k in ("sha256", "url", "licence")}})
@@ -75,7 +63,7 @@ def _when(timestamp: float) -> str:
 
 
 @dg.asset(group_name="reports", kinds={"mlflow", "markdown", "html"}, owners=OWNERS, code_version="1",
-          deps=[dg.AssetKey(a) for a in MODEL_ASSETS], automation_condition=dg.AutomationCondition.eager())  # re-renders after a model
+          deps=[dg.AssetKey(a) for a in REPORTED_ASSETS], automation_condition=dg.AutomationCondition.eager())  # re-renders after a model
 def eval_report(context: dg.AssetExecutionContext, mlflow: MlflowTracking) -> dg.MaterializeResult:
     """One Markdown and one self-contained HTML report over every model asset: per method our test
     figures beside the paper's on the same metric, baselines and ablations, the pictures the model
@@ -91,12 +79,9 @@ def eval_report(context: dg.AssetExecutionContext, mlflow: MlflowTracking) -> dg
     for name, data in files.items():  # figures first: the Markdown never links a picture not yet written
         with atomic_path(folder / name) as tmp:
             tmp.write_bytes(data)
-    with mlflow.start_run(context, "report") as run, tempfile.TemporaryDirectory() as staging:
-        for name, data in files.items():
-            (Path(staging) / name).parent.mkdir(parents=True, exist_ok=True)
-            (Path(staging) / name).write_bytes(data)
-        mlflow.log_folder(Path(staging), "eval_report")
-    missing = sorted(k for k, r in inputs.models.items() if r is None)
+    with mlflow.start_run(context, "report") as run:
+        mlflow.log_files(files, "eval_report")
+    missing = inputs.missing()
     context.log.info(f"eval_report: {len(inputs.models) - len(missing)} models, {len(figures)} pictures"
                      + (f"; not materialized yet: {', '.join(missing)}" if missing else ""))
     return dg.MaterializeResult(metadata={

@@ -95,8 +95,18 @@ class ParquetTables(dg.ConfigurableIOManager):
         raise FileNotFoundError(f"{what} has not been materialized yet ({table} is missing)")
 
 
+def latest_materialization(instance: dg.DagsterInstance, asset: str, partition: str | None = None) -> dg.EventLogRecord | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[partition] if partition else None), limit=1).records
+    return records[0] if records else None
+
+
+def recorded(record: dg.EventLogRecord | None, name: str, default=None):
+    """The metadata value `name` a materialization recorded; `default` when there is none."""
+    entry = record.asset_materialization.metadata.get(name) if record else None
+    return entry.value if entry is not None else default
+
+
 def stored_path(context: dg.AssetExecutionContext, asset: str) -> str:
     """Where the IO manager stored the upstream table at its latest materialization (its `path` metadata)."""
-    event = context.instance.get_latest_materialization_event(dg.AssetKey(asset))
-    path = event.asset_materialization.metadata.get("path") if event and event.asset_materialization else None
-    return path.value if path is not None else f"dagster-asset:{asset}"
+    return recorded(latest_materialization(context.instance, asset), "path", default=f"dagster-asset:{asset}")

@@ -29,11 +29,16 @@ class ReportInputs:
     dagster_run_id: str = ""
     generated: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
+    def missing(self) -> list[str]:
+        """Every model (and partition) the report covers that has no materialized version."""
+        return sorted(k for m in METHODS for k, _ in targets(m, self.partitions) if self.models.get(k) is None)
 
-def _fmt(value: float | None, signed: bool = False) -> str:
+
+def _fmt(value: float | None, figure: Figure) -> str:
+    """Three decimals; a gain (`minus`) signed, with four, so that a tie shows which way it leans."""
     if value is None or not math.isfinite(value):
         return "n/a"
-    return f"{value:+.4f}" if signed else f"{value:.3f}"
+    return f"{value:+.4f}" if figure.minus is not None else f"{value:.3f}"
 
 
 def targets(method: Method, partitions: dict[str, list[str]]) -> list[tuple[str, str | None]]:
@@ -80,9 +85,9 @@ def figure_table(method: Method, inputs: ReportInputs) -> Table:
         row = [figure.label, f"`{name}`"]
         for p in columns:
             ours = our_figure(figure, inputs, p)
-            missing = "not run" if figure.ablation and ours is None else _fmt(ours, signed=figure.minus is not None)
+            missing = "not run" if figure.ablation and ours is None else _fmt(ours, figure)
             paper = _paper(method, figure, p)
-            row += [missing, _fmt(paper, figure.minus is not None) if paper is not None else ""]
+            row += [missing, _fmt(paper, figure) if paper is not None else ""]
         rows.append(row)
     return Table(header, rows)
 
@@ -112,14 +117,14 @@ def method_sections(method: Method, inputs: ReportInputs) -> list[Section]:
 
 def summary_section(inputs: ReportInputs) -> Section:
     profiles = sorted({r.run.tags.get("profile", "n/a") for r in inputs.models.values() if r})
-    missing = sorted(k for m in METHODS for k, _ in targets(m, inputs.partitions) if inputs.models.get(k) is None)
+    missing = inputs.missing()
     rows = []
     for method in METHODS:
         for key, partition in targets(method, inputs.partitions):
             for figure in (f for f in method.figures if f.headline and f.asset == key.split("[")[0]):
                 paper = _paper(method, figure, partition)
-                rows.append([method.title, key, figure.label, _fmt(our_figure(figure, inputs, partition), figure.minus is not None),
-                             _fmt(paper, figure.minus is not None) if paper is not None else ""])
+                rows.append([method.title, key, figure.label, _fmt(our_figure(figure, inputs, partition), figure),
+                             _fmt(paper, figure) if paper is not None else ""])
     blocks: list = [f"Generated {inputs.generated:%Y-%m-%d %H:%M} UTC by Dagster run `{inputs.dagster_run_id}`; "
                     f"profile(s): {', '.join(profiles) or 'n/a'}. Figures are on test splits unless the row says otherwise; "
                     "the paper's figures are on the same metric and scale (fractions).",

@@ -98,10 +98,16 @@ class MlflowTracking(dg.ConfigurableResource):
 
     @staticmethod
     def log_png(png: bytes, name: str) -> None:
+        MlflowTracking.log_files({name: png})
+
+    @staticmethod
+    def log_files(files: dict[str, bytes], artifact_path: str | None = None) -> None:
+        """Log in-memory files (`relative/name` -> bytes) as artifacts of the active run."""
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
-            path.write_bytes(png)
-            mlflow.log_artifact(str(path))
+            for name, data in files.items():
+                (Path(folder) / name).parent.mkdir(parents=True, exist_ok=True)
+                (Path(folder) / name).write_bytes(data)
+            mlflow.log_artifacts(folder, artifact_path=artifact_path)
 
     @staticmethod
     def log_folder(folder: Path, name: str) -> None:
