@@ -38,7 +38,9 @@ BUDGETS = {
                        stage_two_lr=1e-2),
     # MiniLM-L6 on 2 cores with bf16: the full prompt (8 past turns, 82 tokens on average on MELD)
     # trains at about 40 prompts/s, so two epochs of EACL and two of the baseline fit the 25 minutes.
-    "cpu": ErcBudget("base", epochs=2, max_length=128, past_turns=8, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
+    # Heads (CE head, anchor MLP) at 3e-3, chosen on EACL's MELD dev weighted F1 after stage 2: 0.577
+    # against 0.574 at 1e-3 (tried and not taken: encoder lr 1.6e-4 0.570, batch 64 0.560).
+    "cpu": ErcBudget("base", epochs=2, max_length=128, past_turns=8, batch_size=32, learning_rate=8e-5, head_learning_rate=3e-3,
                      stage_two_lr=1e-2),
     # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),
     # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5.
