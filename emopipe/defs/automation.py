@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from emopipe.defs.erc_assets import DATASETS
+from emopipe.defs.resources import recorded
 
 RETRAIN_CRON_ENV = "EMOPIPE_RETRAIN_CRON"
 DEFAULT_RETRAIN_CRON = "0 3 * * 0"  # Sundays 03:00
@@ -48,18 +49,17 @@ def changed_tables(instance: dg.DagsterInstance, keys: list[dg.AssetKey], known:
     `known` caches {path: [mtime, size, sha256]} so an unchanged file is not hashed again."""
     changed, now, reasons = [], {}, {}
     for key, event in instance.get_latest_materialization_events(keys).items():
-        entry = event.asset_materialization.metadata.get("source_files") if event and event.asset_materialization else None
-        for path, recorded in (entry.value if entry else {}).items():
-            local = Path(recorded.get("read_from", ""))
+        for path, source in recorded(event, "source_files", {}).items():
+            local = Path(source.get("read_from", ""))
             if not local.is_file():
                 continue  # moved or not downloaded here: the next materialization resolves it again
             stat = local.stat()
             cached = known.get(str(local))
             sha = cached[2] if cached and cached[:2] == [stat.st_mtime, stat.st_size] else _sha256(local)
             now[str(local)] = [stat.st_mtime, stat.st_size, sha]
-            if sha != recorded.get("sha256"):
+            if sha != source.get("sha256"):
                 changed.append(key.to_user_string())
-                reasons[key.to_user_string()] = f"{path}: sha256 {sha[:12]}... differs from {recorded.get('sha256', '?')[:12]}... recorded"
+                reasons[key.to_user_string()] = f"{path}: sha256 {sha[:12]}... differs from {source.get('sha256', '?')[:12]}... recorded"
     return sorted(set(changed)), now, reasons
 
 

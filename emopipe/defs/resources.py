@@ -96,14 +96,16 @@ class ParquetTables(dg.ConfigurableIOManager):
 
 
 def latest_materialization(instance: dg.DagsterInstance, asset: str, partition: str | None = None) -> dg.EventLogRecord | None:
+    """The asset's (or partition's) latest materialization record; None when it was never materialized."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[partition] if partition else None), limit=1).records
     return records[0] if records else None
 
 
-def recorded(record: dg.EventLogRecord | None, name: str, default=None):
+def recorded(record: dg.EventLogRecord | dg.EventLogEntry | None, name: str, default=None):
     """The metadata value `name` a materialization recorded; `default` when there is none."""
-    entry = record.asset_materialization.metadata.get(name) if record else None
+    materialization = record.asset_materialization if record else None
+    entry = materialization.metadata.get(name) if materialization else None
     return entry.value if entry is not None else default
 
 
