@@ -43,9 +43,9 @@ BUDGETS = {
     "cpu": ErcBudget("base", epochs=2, max_length=128, past_turns=8, batch_size=32, learning_rate=8e-5, head_learning_rate=3e-3,
                      stage_two_lr=1e-2),
     # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),
-    # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5.
+    # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5, clipping at norm 5.
     "gpu": ErcBudget("princeton-nlp/sup-simcse-roberta-large", epochs=8, max_length=256, past_turns=8, batch_size=64,
-                     learning_rate=1e-5, head_learning_rate=4e-4, step_gamma=0.5),
+                     learning_rate=1e-5, head_learning_rate=4e-4, step_gamma=0.5, max_grad_norm=5.0),
 }
 
 

@@ -145,8 +145,9 @@ EACL = Method(
         "The angle loss is weighted 0.1 directly; the reference nests it, an effective weight of 0.09.",
         "Stage 2 starts from the selected model's own anchors; the label-word embeddings come from the training "
         "encoder (the reference computes them once with sup-simcse-roberta-large).",
-        "The cpu budget trains MiniLM-L6 for 2 epochs with warm-up and linear decay, heads at lr 3e-3, and uses "
-        "stage-2 lr 1e-2 (both chosen on dev); the paper and the gpu budget: a RoBERTa-large-class encoder, 8 epochs, StepLR, stage-2 lr 1e-4.",
+        "The cpu budget trains MiniLM-L6 for 2 epochs with warm-up and linear decay, heads at lr 3e-3, gradients clipped "
+        "at norm 1, and uses stage-2 lr 1e-2 (all chosen on dev); the paper and the gpu budget: a RoBERTa-large-class "
+        "encoder, 8 epochs, StepLR, clipping at norm 5, stage-2 lr 1e-4.",
         "The EmoryNLP train split is the 7,551-utterance copy from the MELD repository: the original train file is "
         "not available.",
     ),

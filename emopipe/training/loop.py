@@ -38,6 +38,7 @@ class FitConfig:
     selection_metric: str = "dev_macro_f1"
     log_every: int = 50
     step_gamma: float | None = None  # StepLR: multiply the rates by this after every epoch (EACL's reference); None: warm-up + linear decay
+    max_grad_norm: float = 1.0  # gradients are clipped to this total norm
 
 
 @dataclass
@@ -134,7 +135,7 @@ def fit(
                 loss = loss_fn(model, idx, input_ids.to(device), mask.to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()
             scheduler.step()
             running += loss.item()
