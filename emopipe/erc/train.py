@@ -74,7 +74,7 @@ class ErcBudget:
     dialogue_limit: int | None = None  # train dialogues kept (seeded); None: all
     frozen_layers: int = 0
     stage_two_lr: float = 1e-4  # the reference's; the cpu budget's anchors need a larger step (chosen on dev)
-    max_grad_norm: float = 1.0  # the reference clips at 5.0 (the gpu budget does too)
+    max_grad_norm: float = 1.0  # total gradient norm is clipped to this (the reference: 5.0)
 
 
 @dataclass
