@@ -19,7 +19,7 @@ from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
 from emopipe.erc.data import LABELS
-from emopipe.erc.run import BUDGETS, run_erc
+from emopipe.erc.run import budget_for, run_erc
 from emopipe.erc.train import EaclOptions
 from emopipe.paths import dagster_home
 from emopipe.tracking.eacl_pyfunc import SIGNATURE, EaclConversationModel
@@ -69,7 +69,7 @@ def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, m
     same run. Checkpoints are selected on dev, never test. Registered as `emopipe-eacl-<dataset>`."""
     dataset = context.partition_key
     profile = active_profile(config.profile)
-    budget = BUDGETS[profile.name]
+    budget_name, budget = budget_for(profile)
     overrides = {"encoder": config.encoder or encoder_override(), "epochs": config.epochs, "past_turns": config.past_turns,
                  "max_length": config.max_length, "frozen_layers": config.frozen_layers, "stage_two_lr": config.stage_two_lr}
     budget = replace(budget, **{k: v for k, v in overrides.items() if v is not None})
@@ -82,7 +82,8 @@ def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, m
     registered = registered_name(dataset)
     with mlflow.start_run(context, profile.name, run_name=f"eacl-{dataset}-{context.run.run_id[:8]}") as run:
         mlflow.log_params({**{f"budget_{k}": v for k, v in asdict(budget).items()}, **asdict(options), "dataset": dataset,
-                           "baseline": config.baseline, "seed": config.seed, "profile": profile.name})
+                           "baseline": config.baseline, "seed": config.seed, "profile": profile.name,
+                           "budget_name": budget_name})
         mlflow.log_table_inputs({"conversation_utterances": (digest, stored_path(context, "conversation_utterances"))})
         if dataset == "emorynlp":
             mlflow.set_tag("data_note", "EmoryNLP train is the 7,551-utterance copy from the MELD repository (the original train file is not available)")

@@ -91,6 +91,7 @@ def test_emorynlp_partition_and_ablations_by_config(monkeypatch, resources):
     client = MlflowTracking().client()
     run = client.get_run(metadata["mlflow_run_id"].value)
     assert run.data.params["angle_weight"] == "0.0" and run.data.params["stage_two"] == "False"
+    assert run.data.params["budget_name"] == "smoke"
     assert "baseline_test_weighted_f1" not in run.data.metrics
     # without stage 2 the stage-1 anchors predict: the two readings are the same numbers
     assert run.data.metrics["test_weighted_f1"] == pytest.approx(run.data.metrics["stage1_test_weighted_f1"])
