@@ -159,7 +159,7 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
               "encoder_path": encoder_path, "budget": asdict(budget), "options": asdict(options), "seed": seed}
     result = fit(model, splits["train"].ids, pad_id, loss_fn, dev_fn, fit_config, checkpoint_dir, config, log=log,
                  log_metrics=log_metrics)
-    log(f"{kind}: best epoch {result.best_epoch + 1} (dev weighted F1 {result.best_score:.4f}) on {result.device}")
+    log(f"best epoch {result.best_epoch + 1} (dev weighted F1 {result.best_score:.4f}) on {result.device}")
     with torch.no_grad():
         anchors = model.anchors().detach().cpu()
     if kind == "eacl" and options.stage_two:
