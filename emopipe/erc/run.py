@@ -48,8 +48,8 @@ BUDGETS = {
     # at about 16 prompts/s on 2 cores, so two epochs of each model would take about 45 minutes. Two past
     # turns (46 tokens on average on MELD) with the embeddings and 2 lowest layers frozen train at about
     # 41/s: MELD took 19 min 16 s for both models (EACL dev weighted F1 0.569, the cpu budget's 0.577).
-    "cpu_fp32": ErcBudget("base", epochs=2, max_length=128, past_turns=2, batch_size=32, learning_rate=8e-5, head_learning_rate=3e-3,
-                          stage_two_lr=1e-2, frozen_layers=2),
+    "cpu_fp32": ErcBudget("base", epochs=2, max_length=128, past_turns=2, batch_size=32, learning_rate=8e-5,
+                          head_learning_rate=3e-3, stage_two_lr=1e-2, frozen_layers=2),
     # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),
     # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5, clipping at norm 5.
     "gpu": ErcBudget("princeton-nlp/sup-simcse-roberta-large", epochs=8, max_length=256, past_turns=8, batch_size=64,
@@ -60,9 +60,9 @@ BUDGETS = {
 def budget_for(profile: Profile) -> tuple[str, ErcBudget]:
     """The name and budget a profile trains ERC with. The cpu budget is sized for bf16 on 2 cores; where
     training would run in float32 on a CPU, the cpu profile gets `cpu_fp32` to keep within 25 minutes."""
-    name = profile.name
-    if name == "cpu" and pick_device().type == "cpu" and not computes_in_bf16(torch.device("cpu"), profile.bf16):
-        name = "cpu_fp32"
+    device = pick_device()
+    float32_cpu = device.type == "cpu" and not computes_in_bf16(device, profile.bf16)
+    name = "cpu_fp32" if profile.name == "cpu" and float32_cpu else profile.name
     return name, BUDGETS[name]
 
 
