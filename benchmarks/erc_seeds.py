@@ -8,7 +8,7 @@ Budget and EACL options can be overridden as JSON, to compare a change on the sa
   .venv/bin/python benchmarks/erc_seeds.py meld --seeds 13 14 15 [--budget '{"epochs": 3}'] [--options '{"angle_weight": 0}']
 It reads `conversation_utterances` from $DAGSTER_HOME/tables (materialize it first:
 `dagster asset materialize -m emopipe.definitions --select '+conversation_utterances'`).
-A MELD seed takes about 18-19 minutes on 2 cores (the cpu budget with native bf16, `cpu_fp32` without).
+A MELD seed takes about 20 minutes on 2 cores with the cpu budget (measured on an AVX2-only CPU).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from emopipe.erc.run import budget_for, run_erc
+from emopipe.erc.run import BUDGETS, run_erc
 from emopipe.erc.train import EaclOptions
 from emopipe.paths import dagster_home
 from emopipe.training.profiles import active_profile
@@ -49,14 +49,13 @@ def main() -> None:
     args = parser.parse_args()
 
     profile = active_profile(args.profile)
-    budget_name, budget = budget_for(profile)
-    budget = replace(budget, **args.budget)
+    budget = replace(BUDGETS[profile.name], **args.budget)
     options = replace(EaclOptions(), **args.options)
     table_path = dagster_home() / "tables" / "conversation_utterances.parquet"
     if not table_path.exists():
         sys.exit(f"{table_path} not found: materialize conversation_utterances first")
     table = pl.read_parquet(table_path)
-    print(f"{args.dataset}, profile {profile.name}, budget {budget_name}\n{budget}\noptions {options}\n", flush=True)
+    print(f"{args.dataset}, profile {profile.name}\n{budget}\noptions {options}\n", flush=True)
     print("| seed | EACL test weighted / macro, dev weighted | baseline test weighted / macro, dev weighted "
           "| EACL gain (test weighted) | minutes |")
     print("|---|---|---|---|---|", flush=True)
@@ -64,7 +63,7 @@ def main() -> None:
     for seed in args.seeds:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as root:
-            result = run_erc(args.dataset, table, budget, options, Path(root), profile.bf16, profile.inference_batch_size,
+            result = run_erc(args.dataset, table, budget, options, Path(root), profile.inference_batch_size,
                              seed=seed, log=lambda line: print(f"  {line}", file=sys.stderr, flush=True))
         runs.append(result.metrics)
         print(row(seed, result.metrics, (time.perf_counter() - started) / 60), flush=True)

@@ -19,7 +19,7 @@ from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
 from emopipe.erc.data import LABELS
-from emopipe.erc.run import budget_for, run_erc
+from emopipe.erc.run import BUDGETS, run_erc
 from emopipe.erc.train import EaclOptions
 from emopipe.paths import dagster_home
 from emopipe.tracking.eacl_pyfunc import SIGNATURE, EaclConversationModel
@@ -48,6 +48,8 @@ class EaclRunConfig(dg.Config):
     frozen_layers: int | None = Field(default=None, description="keep the embeddings and this many lowest layers fixed")
     stage_two_lr: float | None = Field(default=None, description="stage-2 learning rate of the anchors; default the budget's "
                                        "(gpu: 1e-4 as the reference; cpu: 1e-2)")
+    bf16: bool | None = Field(default=None, description="bf16 autocast where the device has it; default the budget's "
+                              "(cpu: false, the float32 the cpu budget was measured in; gpu: true)")
     ce_weight: float = Field(default=0.1, description="weight of cross-entropy in EACL's loss")
     contrastive_weight: float = Field(default=0.9, description="weight of the anchor-augmented supervised contrastive loss")
     angle_weight: float = Field(default=0.1, description="weight of the angle loss; 0 = the no-angle ablation")
@@ -57,22 +59,23 @@ class EaclRunConfig(dg.Config):
     seed: int = Field(default=13, description="initialisation, batch order, stage 2")
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", partitions_def=DATASETS,
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="2", partitions_def=DATASETS,
           deps=encoder_deps(), op_tags=training_op_tags(), automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
 def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, mlflow: MlflowTracking,
                      conversation_utterances: pl.DataFrame) -> dg.MaterializeResult:
     """EACL (Yu et al., arXiv 2403.20289) for emotion recognition in conversation: a prompt with up
-    to 8 past turns ending in "{speaker} feels <mask>", the mask token's state mapped beside emotion
-    anchors (label-word embeddings through an MLP), trained with 0.1 CE + 0.9 anchor-augmented
-    supervised contrastive + 0.1 angle loss, then stage 2 fine-tunes the anchors; prediction is the
-    nearest anchor. A cross-entropy baseline with the same encoder, prompt and budget trains in the
-    same run. Checkpoints are selected on dev, never test. Registered as `emopipe-eacl-<dataset>`."""
+    to 8 past turns (the cpu budget: 2) ending in "{speaker} feels <mask>", the mask token's state
+    mapped beside emotion anchors (label-word embeddings through an MLP), trained with 0.1 CE + 0.9
+    anchor-augmented supervised contrastive + 0.1 angle loss, then stage 2 fine-tunes the anchors;
+    prediction is the nearest anchor. A cross-entropy baseline with the same encoder, prompt and
+    budget trains in the same run. Checkpoints are selected on dev, never test. Registered as
+    `emopipe-eacl-<dataset>`."""
     dataset = context.partition_key
     profile = active_profile(config.profile)
-    budget_name, budget = budget_for(profile)
     overrides = {"encoder": config.encoder or encoder_override(), "epochs": config.epochs, "past_turns": config.past_turns,
-                 "max_length": config.max_length, "frozen_layers": config.frozen_layers, "stage_two_lr": config.stage_two_lr}
-    budget = replace(budget, **{k: v for k, v in overrides.items() if v is not None})
+                 "max_length": config.max_length, "frozen_layers": config.frozen_layers, "stage_two_lr": config.stage_two_lr,
+                 "bf16": config.bf16}
+    budget = replace(BUDGETS[profile.name], **{k: v for k, v in overrides.items() if v is not None})
     options = EaclOptions(ce_weight=config.ce_weight, contrastive_weight=config.contrastive_weight, angle_weight=config.angle_weight,
                           temperature=config.temperature, stage_two=config.stage_two)
     digest = table_digest(conversation_utterances)
@@ -82,12 +85,11 @@ def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, m
     registered = registered_name(dataset)
     with mlflow.start_run(context, profile.name, run_name=f"eacl-{dataset}-{context.run.run_id[:8]}") as run:
         mlflow.log_params({**{f"budget_{k}": v for k, v in asdict(budget).items()}, **asdict(options), "dataset": dataset,
-                           "baseline": config.baseline, "seed": config.seed, "profile": profile.name,
-                           "budget_name": budget_name})
+                           "baseline": config.baseline, "seed": config.seed, "profile": profile.name})
         mlflow.log_table_inputs({"conversation_utterances": (digest, stored_path(context, "conversation_utterances"))})
         if dataset == "emorynlp":
             mlflow.set_tag("data_note", "EmoryNLP train is the 7,551-utterance copy from the MELD repository (the original train file is not available)")
-        result = run_erc(dataset, conversation_utterances, budget, options, checkpoint_root, profile.bf16, profile.inference_batch_size,
+        result = run_erc(dataset, conversation_utterances, budget, options, checkpoint_root, profile.inference_batch_size,
                          train_baseline=config.baseline, seed=config.seed, log=context.log.info, log_metrics=mlflow.log_metrics)
         mlflow.log_metrics(result.metrics)
         mlflow.log_dict({"history": result.history, "config": result.config}, "training.json")

@@ -75,6 +75,7 @@ class ErcBudget:
     frozen_layers: int = 0
     stage_two_lr: float = 1e-4  # the reference's; the cpu budget's anchors need a larger step (chosen on dev)
     max_grad_norm: float = 1.0  # total gradient norm is clipped to this (the reference: 5.0)
+    bf16: bool = True  # bf16 autocast where the device has it (CUDA, CPUs with native bf16); False: float32 everywhere
 
 
 @dataclass
@@ -120,7 +121,7 @@ def build_model(encoder_spec: str, label_words: tuple[str, ...], options: EaclOp
 
 
 def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ...], encoder_spec: str, budget: ErcBudget,
-              options: EaclOptions, checkpoint_dir: Path, bf16: bool, inference_batch_size: int, seed: int = 13,
+              options: EaclOptions, checkpoint_dir: Path, inference_batch_size: int, seed: int = 13,
               log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> TrainedErc:
     """Stage 1 (and, for EACL, stage 2); the model comes back dev-selected, with the anchors that predict."""
     if kind not in KINDS:
@@ -133,7 +134,7 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
     dev = splits["dev"]
 
     def run(m, ids, fn):
-        return predict(m, ids, pad_id, inference_batch_size, bf16=bf16, fn=fn)
+        return predict(m, ids, pad_id, inference_batch_size, bf16=budget.bf16, fn=fn)
 
     if kind == "eacl":
         def loss_fn(m, idx, x, mask):
@@ -153,8 +154,8 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
             return {"dev_weighted_f1": weighted_f1(dev.labels, run(m, dev.ids, "forward").argmax(1))}
 
     fit_config = FitConfig(epochs=budget.epochs, batch_size=budget.batch_size, learning_rate=budget.learning_rate,
-                           head_learning_rate=budget.head_learning_rate, seed=seed, bf16=bf16, selection_metric="dev_weighted_f1",
-                           step_gamma=budget.step_gamma, max_grad_norm=budget.max_grad_norm)
+                           head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16,
+                           selection_metric="dev_weighted_f1", step_gamma=budget.step_gamma, max_grad_norm=budget.max_grad_norm)
     config = {"kind": kind, "eacl": model.config.to_dict(), "labels": list(label_words), "encoder": encoder_spec,
               "encoder_path": encoder_path, "budget": asdict(budget), "options": asdict(options), "seed": seed}
     result = fit(model, splits["train"].ids, pad_id, loss_fn, dev_fn, fit_config, checkpoint_dir, config, log=log,

@@ -146,10 +146,9 @@ EACL = Method(
         "Stage 2 starts from the selected model's own anchors; the label-word embeddings come from the training "
         "encoder (the reference computes them once with sup-simcse-roberta-large).",
         "The cpu budget trains MiniLM-L6 for 2 epochs with warm-up and linear decay, heads at lr 3e-3, gradients clipped "
-        "at norm 1, and uses stage-2 lr 1e-2 (all chosen on dev); the paper and the gpu budget: a RoBERTa-large-class "
-        "encoder, 8 epochs, StepLR, clipping at norm 5, stage-2 lr 1e-4. On a CPU without native bf16 the cpu "
-        "profile uses the `cpu_fp32` budget to stay within 25 minutes: 2 past turns instead of 8, and the "
-        "embeddings and 2 lowest layers frozen (the run's `budget_name` parameter says which ran).",
+        "at norm 1, and uses stage-2 lr 1e-2 (all chosen on dev); to fit 25 minutes on 2 cores its prompt keeps 2 past "
+        "turns instead of 8 and the embeddings and 2 lowest layers stay frozen, in float32. The paper and the gpu "
+        "budget: a RoBERTa-large-class encoder, all 8 past turns, 8 epochs, StepLR, clipping at norm 5, stage-2 lr 1e-4.",
         "The EmoryNLP train split is the 7,551-utterance copy from the MELD repository: the original train file is "
         "not available.",
     ),

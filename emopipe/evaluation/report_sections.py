@@ -97,10 +97,9 @@ def _setting(key: str, record: ModelRecord | None) -> str:
         return f"`{key}`: not materialized yet"
     params, tags = record.run.params, record.run.tags
     encoder = next((params[p] for p in ENCODER_PARAMS if p in params), "n/a")
-    budget = f", budget `{params['budget_name']}`" if "budget_name" in params else ""  # ERC: which budget the profile ran with
     data = ", ".join(f"{name} `{digest}`" for name, digest in sorted(record.run.inputs.items())) or "n/a"
     return (f"`{key}`: `{record.name}` v{record.version} (champion v{record.champion_version or 'none'}), encoder `{encoder}`, "
-            f"profile `{tags.get('profile', 'n/a')}`{budget}, data {data}")
+            f"profile `{tags.get('profile', 'n/a')}`, data {data}")
 
 
 def method_sections(method: Method, inputs: ReportInputs) -> list[Section]:

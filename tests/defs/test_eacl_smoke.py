@@ -87,11 +87,11 @@ def test_eacl_trains_both_models_registers_and_serves_a_conversation(monkeypatch
 
 def test_emorynlp_partition_and_ablations_by_config(monkeypatch, resources):
     monkeypatch.setenv("EMOPIPE_PROFILE", "smoke")
-    metadata = _materialize(resources, "emorynlp", {"angle_weight": 0.0, "stage_two": False, "baseline": False})
+    metadata = _materialize(resources, "emorynlp", {"angle_weight": 0.0, "stage_two": False, "baseline": False, "bf16": False})
     client = MlflowTracking().client()
     run = client.get_run(metadata["mlflow_run_id"].value)
     assert run.data.params["angle_weight"] == "0.0" and run.data.params["stage_two"] == "False"
-    assert run.data.params["budget_name"] == "smoke"
+    assert run.data.params["budget_bf16"] == "False"  # overridden by config, as every budget field
     assert "baseline_test_weighted_f1" not in run.data.metrics
     # without stage 2 the stage-1 anchors predict: the two readings are the same numbers
     assert run.data.metrics["test_weighted_f1"] == pytest.approx(run.data.metrics["stage1_test_weighted_f1"])

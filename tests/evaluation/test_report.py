@@ -56,16 +56,6 @@ def test_report_names_every_method_difference_and_lineage():
     assert "(figures/goemotions_baseline_confusion_matrix.png)" in markdown
 
 
-def test_the_erc_setting_names_the_budget_that_ran():
-    record = _record("emopipe-eacl-meld", {"test_weighted_f1": 0.6})
-    record.run.params["budget_name"] = "cpu_fp32"
-    inputs = ReportInputs(models={"eacl_checkpoints[meld]": record}, partitions={"eacl_checkpoints": ["meld"]})
-    markdown, _ = render_markdown("r", report_sections(inputs))
-    assert "profile `cpu`, budget `cpu_fp32`" in markdown
-    assert "budget `" not in render_markdown("r", report_sections(ReportInputs(models={"goemotions_baseline": _record(
-        "emopipe-goemotions-baseline", {"test_macro_f1": 0.5})}, partitions={})))[0]
-
-
 def test_html_is_self_contained_and_escaped():
     sections = [Section("A <b>", ["uses `code` and **bold** & <script>"]), Section("T", [Table(["a|b"], [["1 | 2"]]), Bullets(["x"]),
                                                                                          Picture("p", "cap", PNG)])]
