@@ -36,15 +36,10 @@ ANCHORS_FILE = "anchors.safetensors"
 BUDGETS = {
     "smoke": ErcBudget(TINY, epochs=2, max_length=96, past_turns=8, batch_size=8, learning_rate=5e-3, head_learning_rate=1e-2,
                        stage_two_lr=1e-2),
-    # MiniLM-L6 on 2 cores. The paper's full prompt (8 past turns, 82 tokens on average on MELD) trains at
-    # about 40 prompts/s on a CPU with native bf16 and 16/s on one without (float32), 45 minutes for the
-    # pair there; and with it EACL only tied its baseline (5 MELD seeds, bf16: 0.597 against 0.599). Two past
-    # turns (46 tokens on average) with the embeddings and 2 lowest layers frozen train at about 41/s in
-    # float32 on an AVX2-only CPU (MELD, both models: 19 min 16 s) and EACL leads on every seed measured
-    # (4 MELD seeds: 0.598 against 0.590; the shorter context costs the baseline 0.9 points, EACL nothing).
-    # Float32 on every CPU, so a CPU with bf16 runs the numerics those seeds were measured with.
-    # Heads (CE head, anchor MLP) at 3e-3, chosen on EACL's MELD dev weighted F1 after stage 2 with the full
-    # prompt: 0.577 against 0.574 at 1e-3 (tried and not taken: encoder lr 1.6e-4 0.570, batch 64 0.560).
+    # MiniLM-L6 on 2 cores. The paper's full prompt (8 past turns) tied its baseline on MELD and takes about
+    # 45 minutes for the pair in float32; 2 past turns with the embeddings and 2 lowest layers frozen take
+    # about 20, and EACL leads on every MELD seed measured (README, EACL). Float32 on every CPU: those seeds
+    # were measured in float32. Heads at 3e-3 were chosen with the full prompt on EACL's MELD dev weighted F1.
     "cpu": ErcBudget("base", epochs=2, max_length=128, past_turns=2, batch_size=32, learning_rate=8e-5, head_learning_rate=3e-3,
                      stage_two_lr=1e-2, frozen_layers=2, bf16=False),
     # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),

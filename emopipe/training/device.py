@@ -37,14 +37,11 @@ def cpu_has_fast_bf16() -> bool:
         return False
 
 
-def computes_in_bf16(device: torch.device, bf16: bool) -> bool:
-    """Whether `autocast(device, bf16)` computes in bf16: asked for, on CUDA or a CPU with native bf16."""
-    return bf16 and (device.type == "cuda" or (device.type == "cpu" and cpu_has_fast_bf16()))
-
-
 def autocast(device: torch.device, bf16: bool):
     """bf16 autocast when asked for, on CUDA and on CPUs with native bf16; full precision elsewhere.
     Weights and optimizer state stay float32 either way (mixed precision)."""
-    if computes_in_bf16(device, bf16):
-        return torch.autocast(device.type, dtype=torch.bfloat16)
+    if bf16 and device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    if bf16 and device.type == "cpu" and cpu_has_fast_bf16():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext()
