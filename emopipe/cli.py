@@ -10,10 +10,11 @@ import math
 import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import click
+
+from emopipe.tracking.uris import redact
 
 VAD_MODEL = "emopipe-vad-regressor"
 MAPPER = "emopipe-label-mapper"
@@ -35,11 +36,20 @@ def _uri(ctx: click.Context) -> str:
     return ctx.obj or default_tracking_uri()
 
 
+def _resolve(ctx: click.Context, reference: str) -> tuple[str, str]:
+    from mlflow.tracking import MlflowClient
+
+    from emopipe.tracking.serving import RegistryLookupError, resolve
+
+    try:
+        return resolve(MlflowClient(tracking_uri=_uri(ctx), registry_uri=_uri(ctx)), reference)
+    except RegistryLookupError as err:
+        raise click.ClickException(str(err)) from err
+
+
 def _load(ctx: click.Context, reference: str):
     from emopipe.tracking.serving import RegistryLookupError, load_registered
 
-    # MLflow's advice to model authors (type hints on predict) is noise here; set after its import, which resets filters.
-    warnings.filterwarnings("ignore", message=".*[Tt]ype hint")
     try:
         uri, model = load_registered(_uri(ctx), reference)
     except RegistryLookupError as err:
@@ -67,17 +77,27 @@ def main(ctx: click.Context, tracking_uri: str | None) -> None:
 
 @main.command()
 @click.option("--select", default="*eval_report", show_default=True, help="Dagster asset selection to bring up to date.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Run config (YAML or JSON, Dagster's `ops: {asset: {config: ...}}`); each run gets the entries of its assets.")
 @click.option("--dry-run", is_flag=True, help="Only list what is missing or stale.")
-def run(select: str, dry_run: bool) -> None:
+def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     """Materialize what is missing or stale in SELECT, in dependency order: unpartitioned assets in
     one run, then each stale `eacl_checkpoints` partition, then `eval_report`. Nothing changed:
-    nothing runs."""
+    nothing runs. Runs left behind by a killed process are marked failed first (their pool slots
+    freed, their MLflow runs ended), and their training resumes from the last finished epoch."""
     import dagster as dg
 
-    from emopipe.defs.stale import outdated
     from emopipe.definitions import defs
+    from emopipe.defs.deployment import deployment
+    from emopipe.defs.recovery import recover_dead_runs
+    from emopipe.defs.stale import outdated
+    from emopipe.tracking.mlflow_tracking import MlflowTracking
 
+    config = _run_config(config_file) if config_file else None
     with dg.DagsterInstance.get() as instance:
+        if deployment() == "local" and not dry_run:
+            recover_dead_runs(instance, MlflowTracking(tracking_uri=_uri(click.get_current_context())),
+                              log=lambda line: click.echo(line, err=True))
         plan = outdated(defs, instance, select)
     if not plan:
         click.echo(f"{select}: everything is up to date")
@@ -88,45 +108,97 @@ def run(select: str, dry_run: bool) -> None:
         return
     plain = [k for k, parts in plan.items() if parts == [None] and k != "eval_report"]
     if plain:
-        _materialize(plain)
+        _materialize(plain, config=config)
     with dg.DagsterInstance.get() as instance:  # upstream runs may have made more partitions stale
         plan = outdated(defs, instance, select)
     for key, partitions in plan.items():
         for partition in partitions if partitions != [None] else ():
-            _materialize([key], partition)
+            _materialize([key], partition, config=config)
     if dg.AssetKey("eval_report") in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()):
-        _materialize(["eval_report"])  # last: it was missing or stale itself, or something it reports on was just built
+        _materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
 
 
-def _materialize(keys: list[str], partition: str | None = None) -> None:
+def _run_config(path: Path) -> dict:
+    import yaml
+
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise click.BadParameter(f"{path} is not YAML or JSON: {err}", param_hint="--config") from err
+    if not isinstance(config, dict) or not isinstance(config.get("ops", {}), dict):
+        raise click.BadParameter(f"{path}: expected a mapping with `ops: {{asset: {{config: ...}}}}`", param_hint="--config")
+    return config
+
+
+def _materialize(keys: list[str], partition: str | None = None, config: dict | None = None) -> None:
+    import tempfile
+
+    import yaml
+
     command = [sys.executable, "-m", "dagster", "asset", "materialize", "-m", "emopipe.definitions", "--select", ",".join(keys)]
     if partition is not None:
         command += ["--partition", partition]
-    click.echo("$ " + " ".join(command[1:]), err=True)
-    if subprocess.run(command).returncode != 0:
-        raise click.ClickException(f"materializing {', '.join(keys)}" + (f" [{partition}]" if partition else "") + " failed; "
-                                   "what was materialized before stays, `emopipe run` again resumes from there")
+    with tempfile.TemporaryDirectory() as folder:
+        ops = {k: v for k, v in (config or {}).get("ops", {}).items() if k in keys}
+        if ops:  # Dagster refuses config for assets outside the selection
+            path = Path(folder) / "run_config.yaml"
+            path.write_text(yaml.safe_dump({**config, "ops": ops}))
+            command += ["--config", str(path)]
+        click.echo("$ " + " ".join(command[1:]), err=True)
+        if subprocess.run(command).returncode != 0:
+            raise click.ClickException(f"materializing {', '.join(keys)}" + (f" [{partition}]" if partition else "") + " failed; "
+                                       "what was materialized before stays, `emopipe run` again resumes from there")
 
 
 @main.command()
+@click.option("--card", "card_of", default=None, metavar="NAME", help="Print the model card of NAME (NAME@ALIAS, NAME/VERSION) instead.")
 @click.pass_context
-def models(ctx: click.Context) -> None:
-    """Registered models: versions, aliases and key metrics of the champion."""
+def models(ctx: click.Context, card_of: str | None) -> None:
+    """Registered models: versions, aliases, the champion's selection figure and key metrics."""
     from emopipe.tracking.run_records import RegistryReader
 
     reader = RegistryReader(_uri(ctx))
+    if card_of:
+        name, version = _resolve(ctx, card_of)
+        record = reader.model(name, version)
+        click.echo(record.description or f"{name} v{version} has no model card (registered before cards existed)")
+        return
     found = reader.models()
     if not found:
-        raise click.ClickException(f"no models are registered in {_uri(ctx)}: materialize the pipeline first (`make run`)")
+        raise click.ClickException(f"no models are registered in {redact(_uri(ctx))}: materialize the pipeline first (`make run`)")
     for summary in found:
         aliases = ", ".join(f"{a}=v{v}" for a, v in sorted(summary.aliases.items())) or "no aliases"
         click.echo(f"{summary.name}  latest v{summary.latest_version}  {aliases}")
         record = reader.model(summary.name)
         if record is not None:
             metrics = record.run.metrics
-            shown = [f"{m}={metrics[m]:.3f}" for m in KEY_METRICS.get(summary.name, ()) if m in metrics and math.isfinite(metrics[m])]
-            click.echo(f"    champion v{record.version}: " + (", ".join(shown) or "no key metrics")
-                       + f"  (profile {record.run.tags.get('profile', '?')}, run {record.run.run_id[:8]})")
+            selected = (f"selected on {record.tags['selection_metric']}={float(record.tags['selection_value']):.3f}; "
+                        if "selection_value" in record.tags else "")
+            shown = [f"{m}={metrics[m]:.3f}" for m in KEY_METRICS.get(summary.name, ())
+                     if m in metrics and math.isfinite(metrics[m]) and m != record.tags.get("selection_metric")]
+            click.echo(f"    champion v{record.version}: {selected}" + (", ".join(shown) or "no key metrics")
+                       + f"  (profile {record.tags.get('profile') or record.run.tags.get('profile', '?')}, run {record.run.run_id[:8]})")
+
+
+@main.command()
+@click.argument("reference", metavar="NAME[@ALIAS|/VERSION]")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server worker processes.")
+@click.pass_context
+def serve(ctx: click.Context, reference: str, host: str, port: int, workers: int) -> None:
+    """Serve a registered model over HTTP with MLflow's scoring server in this environment: POST
+    MLflow's standard payloads (`{"inputs": ...}`, `dataframe_split`, `dataframe_records`) to
+    /invocations; GET /ping answers when it is up. Stops on Ctrl-C or SIGTERM."""
+    name, version = _resolve(ctx, reference)
+    uri = f"models:/{name}/{version}"
+    bin_dir = str(Path(sys.executable).parent)  # MLflow starts `uvicorn` by name: it must find this environment's
+    env = {**os.environ, "MLFLOW_TRACKING_URI": _uri(ctx), "MLFLOW_REGISTRY_URI": _uri(ctx),
+           "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", uri, "--env-manager", "local", "--host", host,
+               "--port", str(port), "--workers", str(workers)]
+    click.echo(f"# serving {uri} on http://{host}:{port}/invocations", err=True)
+    os.execve(sys.executable, command, env)
 
 
 @main.command()
@@ -178,7 +250,11 @@ def erc(ctx: click.Context, file: Path, dataset: str, reference: str | None) -> 
     """The emotion of every utterance of one conversation in FILE, a JSON-lines file with one
     `{"speaker": ..., "text": ...}` object per turn, in order."""
     turns = []
-    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(file.read_bytes().splitlines(), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise click.ClickException(f"{file}:{number}: not UTF-8 (byte {err.start + 1} of the line is {raw[err.start:err.start + 1]!r})") from err
         if not line.strip():
             continue
         try:

@@ -31,6 +31,9 @@ SENTIMENT = {
 }
 WORDS = ["happy", "sad", "angry", "calm", "null", "party", "storm", "gift", "funeral", "sunshine",
          "danger", "hug", "scream", "peace", "trophy", "garbage", "kitten", "war", "smile", "tears"]
+# Enough lexicon words that a pair's 10% dev split holds MIN_TEST_ITEMS (10) words: the label mapper's
+# dev figure, which the champion rule compares, is then a number and not NaN.
+WORDS += [f"term{chr(97 + k // 26)}{chr(97 + k % 26)}" for k in range(100)]
 
 GOEMOTIONS = {
     "train": [
@@ -38,8 +41,11 @@ GOEMOTIONS = {
         ("Meh.", "27"), ("Thanks a lot [NAME]", "15"), ("So angry right now", "2"), ("Why would you do that?", "7"),
         ("That is disgusting", "11"), ("I miss her", "25"), ("Great job!", "0,4,15"), ("Café olé, très bien", "17"),
     ],
-    "dev": [("Wow, did not expect that", "26"), ("Sorry for that", "24"), ("ok", "27"), ("Nice one", "0,1")],
-    "test": [("I am so proud of you", "21"), ("This is annoying", "3"), ("hm", "27"), ("yay", "17,13")],
+    # Two texts of some classes, so retrieval figures (MAP@R needs a same-class neighbour) are numbers.
+    "dev": [("Wow, did not expect that", "26"), ("Sorry for that", "24"), ("ok", "27"), ("Nice one", "0,1"),
+            ("Sorry again", "24"), ("fine", "27")],
+    "test": [("I am so proud of you", "21"), ("This is annoying", "3"), ("hm", "27"), ("yay", "17,13"), ("So annoying", "3"),
+             ("sure", "27")],
 }
 
 

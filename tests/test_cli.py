@@ -17,7 +17,7 @@ from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
 from tests.fixture_files import write_mirror
 
-COMMANDS = ("run", "models", "predict", "convert", "erc")
+COMMANDS = ("run", "models", "predict", "convert", "erc", "serve")
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_models_lists_versions_aliases_and_key_metrics(registry):
     assert done.exit_code == 0, done.output
     assert "emopipe-label-mapper  latest v1  champion=v1" in done.output
     assert "emopipe-eacl-meld  latest v1  champion=v1" in done.output and "test_weighted_f1=" in done.output
-    assert "champion v1: dev_macro_f1=" in done.output  # the VAD model's champion rule figure
+    assert "champion v1: selected on dev_macro_f1=" in done.output  # the VAD model's champion rule figure, from its tags
 
 
 def test_predict_gives_vad_and_top_emotion_and_rejects_unknown_models(registry):
@@ -119,8 +119,52 @@ def test_an_empty_registry_is_a_clear_error(tmp_path, monkeypatch):
 def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an empty instance: everything is missing
     calls = []
-    monkeypatch.setattr("emopipe.cli._materialize", lambda keys, partition=None: calls.append((sorted(keys), partition)))
+    monkeypatch.setattr("emopipe.cli._materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
     assert cli("run").exit_code == 0
     first, *rest = calls
     assert "goemotions_baseline" in first[0] and "eacl_checkpoints" not in first[0] and "eval_report" not in first[0]
     assert rest == [(["eacl_checkpoints"], "emorynlp"), (["eacl_checkpoints"], "meld"), (["eval_report"], None)]
+
+
+def test_a_file_that_is_not_utf8_is_an_error_naming_its_line(tmp_path):
+    talk = tmp_path / "talk.jsonl"
+    talk.write_bytes(b'{"speaker": "Ross", "text": "fine"}\n{"speaker": "Ross", "text": "caf\xe9"}\n')
+    done = cli("erc", str(talk))
+    assert done.exit_code == 1 and f"{talk}:2: not UTF-8 (byte 33 of the line is b'\\xe9')" in done.output
+
+
+def test_no_message_prints_the_password_of_a_tracking_uri(tmp_path):
+    """A real MLflow tracking server on loopback, addressed with credentials in its URI."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "mlflow"), "server", "--backend-store-uri", f"sqlite:///{tmp_path / 'm.db'}",
+                               "--default-artifact-root", str(tmp_path / "artifacts"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                              env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"})
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                assert time.time() < deadline and server.poll() is None, "mlflow server did not start"
+                time.sleep(0.5)
+        uri = f"http://alice:s3cr3t@127.0.0.1:{port}"
+        for args in (["models"], ["predict", "hi"], ["models", "--card", "emopipe-vad-regressor"]):
+            done = CliRunner().invoke(main, ["--tracking-uri", uri, *args])
+            assert done.exit_code == 1 and "s3cr3t" not in done.output, done.output
+        assert f"no models are registered in http://alice:***@127.0.0.1:{port}" in done.output
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -9,3 +9,6 @@ def encoder_deps() -> list[str]:
     from emopipe.training.profiles import encoder_override
 
     return ["retrofitted_plm"] if encoder_override() == RETROFITTED else []
+
+FORCE_CHAMPION = ("move `champion` to this version even when the champion was selected under another profile, split or "
+                  "metric, or on a higher figure")

@@ -12,25 +12,25 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from emopipe.defs import OWNERS, encoder_deps
+from emopipe.defs import FORCE_CHAMPION, OWNERS, encoder_deps
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
+from emopipe.defs.retries import transient_retries
 from emopipe.emotion_space.content_data import content_data
 from emopipe.emotion_space.content_run import SERVED, ContentConfig, run_content_encoders
 from emopipe.emotion_space.content_serving import export_content_encoder
-from emopipe.emotion_space.convert import LabelConverter, save_space
+from emopipe.emotion_space.convert import LabelConverter, load_space, save_space
 from emopipe.emotion_space.equivalences import equivalence_table
 from emopipe.emotion_space.run import run_label_mapping
 from emopipe.emotion_space.train import LossWeights, MappingConfig
+from emopipe.evaluation.cards import model_card
 from emopipe.paths import dagster_home
-from emopipe.tracking.content_encoder_pyfunc import SIGNATURE as CONTENT_SIGNATURE
-from emopipe.tracking.content_encoder_pyfunc import ContentEncoderModel
-from emopipe.tracking.label_mapper_pyfunc import SIGNATURE, LabelMapperModel
+from emopipe.tracking import signatures
+from emopipe.tracking.champion import Selection
 from emopipe.tracking.mlflow_tracking import MlflowTracking
-from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
 from emopipe.training.checkpoints import save_weights
 from emopipe.training.profiles import active_profile
 
@@ -45,14 +45,17 @@ class LabelMappingConfig(dg.Config):
     embedding_weight: float = Field(default=1.0, description="MSE between an item's two embeddings")
     sharing_weight: float = Field(default=1.0, description="1 - cos between decoder rows of equivalent variables")
     seed: int = Field(default=13, description="initialisation and batch order")
+    force_champion: bool = Field(default=False, description=FORCE_CHAMPION)
 
 
 REGISTERED = "emopipe-label-mapper"
+READER = "emopipe.emotion_space.convert:load"
 SELECTION = "dev_mapping_mean_r"
 EXAMPLE = {"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7]]}
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version="1")
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version="2")
+@transient_retries
 def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingConfig, mlflow: MlflowTracking,
                         label_mapping_datasets: pl.DataFrame) -> dg.MaterializeResult:
     """One label encoder and one bias-free decoder per format in a shared 100-d emotion space, trained
@@ -70,14 +73,15 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
         mlflow.log_table_inputs({"label_mapping_datasets": (table_digest(label_mapping_datasets), stored_path(context, "label_mapping_datasets"))})
         result = run_label_mapping(label_mapping_datasets, run_config, log=context.log.info)
         for entry in result.history:
-            mlflow.log_metrics({"train_loss": entry["train_loss"], "dev_selection": entry["dev_selection"]}, step=entry["epoch"])
+            mlflow.log_metrics({"epoch_train_loss": entry["train_loss"], "epoch_dev_selection": entry["dev_selection"]}, step=entry["epoch"])
         mlflow.log_metrics(result.metrics)  # NaN where a split is too small to score
         mlflow.log_png(result.picture, "emotion_space.png")
         mlflow.log_dict({"history": result.history, "equivalences": equivalence_table()}, "label_mapping.json")
+        card = model_card(REGISTERED, result.metrics, profile.name, "none (label vectors in, no text encoder)", SELECTION)
         with tempfile.TemporaryDirectory() as folder:
-            version = log_pyfunc_model(REGISTERED, save_space(result.space, Path(folder) / "label_mapper"), LabelMapperModel(),
-                                       SIGNATURE, EXAMPLE)
-        decision = promote_if_better(mlflow.client(), REGISTERED, version, SELECTION, result.metrics[SELECTION], run.info.run_id)
+            version, decision = mlflow.register(REGISTERED, save_space(result.space, Path(folder) / "label_mapper"), READER,
+                                                signatures.LABEL_REQUEST, EXAMPLE, Selection(SELECTION, result.metrics[SELECTION], profile.name),
+                                                run.info.run_id, card, force=config.force_champion)
     example = LabelConverter(result.space).convert(EXAMPLE)
     headline = {k: v for k, v in result.metrics.items() if "mean" in k and not k.startswith("dev_")}
     context.log.info(f"{REGISTERED} v{version}: {headline}; champion {decision['champion_decision']}")
@@ -100,15 +104,18 @@ class ContentEncodersConfig(dg.Config):
     word_epochs: int = Field(default=40, description="passes of the word encoder's MLP over the NRC VAD words")
     augment_weight: float = Field(default=1.0, description="weight of the mapper-generated be6 target in the augmented text encoder")
     seed: int = Field(default=13, description="initialisation and batch order")
+    force_champion: bool = Field(default=False, description=FORCE_CHAMPION)
 
 
 CONTENT_REGISTERED = "emopipe-content-encoder"
 CONTENT_SELECTION = "dev_text_augmented_vad_mean_r"
+CONTENT_READER = "emopipe.emotion_space.content_serving:load"
 CONTENT_EXAMPLE = ["I am so happy for you!", "Police find body in burned car"]
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", deps=encoder_deps(),
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="2", deps=encoder_deps(),
           op_tags=training_op_tags())
+@transient_retries
 def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentEncodersConfig, mlflow: MlflowTracking,
                              label_mapping_model: dict, label_mapping_datasets: pl.DataFrame, emobank: pl.DataFrame) -> dg.MaterializeResult:
     """Word and text encoders trained into the label mapper's frozen emotion space and read zero-shot
@@ -123,7 +130,8 @@ def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentE
     fingerprint = hashlib.sha256(json.dumps([profile.to_dict(), run_config.__dict__, label_mapping_model["model_uri"], digests],
                                             sort_keys=True).encode()).hexdigest()[:16]
     checkpoint_root = dagster_home() / "checkpoints" / CONTENT_REGISTERED / fingerprint
-    space = mlflow.load_pyfunc(label_mapping_model["model_uri"]).unwrap_python_model().converter.space
+    with tempfile.TemporaryDirectory() as folder:
+        space = load_space(mlflow.model_dir(label_mapping_model["model_uri"], Path(folder)))
     with mlflow.start_run(context, profile.name) as run:
         mlflow.log_params({**{f"profile_{k}": v for k, v in profile.to_dict().items()}, **run_config.__dict__,
                            "label_mapper": label_mapping_model["model_uri"]})
@@ -138,9 +146,10 @@ def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentE
             mlflow.log_folder(Path(folder), "word_encoder")
         with tempfile.TemporaryDirectory() as folder:
             served = export_content_encoder(result.text_model, result.tokenizer, result.model_config, space, Path(folder) / "content_encoder")
-            version = log_pyfunc_model(CONTENT_REGISTERED, served, ContentEncoderModel(), CONTENT_SIGNATURE, CONTENT_EXAMPLE)
-        decision = promote_if_better(mlflow.client(), CONTENT_REGISTERED, version, CONTENT_SELECTION, result.metrics[CONTENT_SELECTION],
-                                     run.info.run_id)
+            card = model_card(CONTENT_REGISTERED, result.metrics, profile.name, profile.encoder, CONTENT_SELECTION)
+            version, decision = mlflow.register(CONTENT_REGISTERED, served, CONTENT_READER, signatures.TEXTS_AS_FORMAT, CONTENT_EXAMPLE,
+                                                Selection(CONTENT_SELECTION, result.metrics[CONTENT_SELECTION], profile.name),
+                                                run.info.run_id, card, force=config.force_champion)
     shutil.rmtree(checkpoint_root, ignore_errors=True)  # the registered model holds the served weights now
     headline = {k: v for k, v in result.metrics.items() if not k.startswith("dev_")}
     context.log.info(f"{CONTENT_REGISTERED} v{version} ({SERVED} text encoder): {headline}; champion {decision['champion_decision']}")

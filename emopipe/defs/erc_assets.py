@@ -12,22 +12,25 @@ import pandas as pd
 import polars as pl
 from pydantic import Field
 
-from emopipe.defs import OWNERS, encoder_deps
+from emopipe.defs import FORCE_CHAMPION, OWNERS, encoder_deps
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
+from emopipe.defs.retries import transient_retries
 from emopipe.erc.data import LABELS
 from emopipe.erc.run import BUDGETS, run_erc
 from emopipe.erc.train import EaclOptions
+from emopipe.evaluation.cards import model_card
 from emopipe.paths import dagster_home
-from emopipe.tracking.eacl_pyfunc import SIGNATURE, EaclConversationModel
+from emopipe.tracking import signatures
+from emopipe.tracking.champion import Selection
 from emopipe.tracking.mlflow_tracking import MlflowTracking
-from emopipe.tracking.registry import log_pyfunc_model, promote_if_better
 from emopipe.training.profiles import active_profile, encoder_override
 
 SELECTION = "dev_weighted_f1"
+READER = "emopipe.erc.serving:load"
 DATASETS = dg.StaticPartitionsDefinition(sorted(LABELS))
 EXAMPLE = pd.DataFrame({"speaker": ["Ross", "Rachel"], "text": ["We were on a break!", "I can't believe you said that."]})
 HEADLINE = ("test_weighted_f1", "test_macro_f1", "baseline_test_weighted_f1", "baseline_test_macro_f1", "eacl_gain_test_weighted_f1",
@@ -57,10 +60,12 @@ class EaclRunConfig(dg.Config):
     stage_two: bool = Field(default=True, description="fine-tune the anchors as a cosine classifier; false = the no-stage-2 ablation")
     baseline: bool = Field(default=True, description="train the cross-entropy baseline in the same run (same encoder, prompt, budget)")
     seed: int = Field(default=13, description="initialisation, batch order, stage 2")
+    force_champion: bool = Field(default=False, description=FORCE_CHAMPION)
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="2", partitions_def=DATASETS,
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="3", partitions_def=DATASETS,
           deps=encoder_deps(), op_tags=training_op_tags(), automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
+@transient_retries
 def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, mlflow: MlflowTracking,
                      conversation_utterances: pl.DataFrame) -> dg.MaterializeResult:
     """EACL (Yu et al., arXiv 2403.20289) for emotion recognition in conversation: a prompt with up
@@ -95,8 +100,10 @@ def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, m
         mlflow.log_dict({"history": result.history, "config": result.config}, "training.json")
         for name, png in result.pictures.items():
             mlflow.log_png(png, f"{name}.png")
-        version = log_pyfunc_model(registered, result.model_dir, EaclConversationModel(), SIGNATURE, EXAMPLE)
-        decision = promote_if_better(mlflow.client(), registered, version, SELECTION, result.metrics[SELECTION], run.info.run_id)
+        card = model_card(registered, result.metrics, profile.name, budget.encoder, SELECTION, partition=dataset)
+        version, decision = mlflow.register(registered, result.model_dir, READER, signatures.CONVERSATION, EXAMPLE,
+                                            Selection(SELECTION, result.metrics[SELECTION], profile.name), run.info.run_id, card,
+                                            force=config.force_champion)
     shutil.rmtree(checkpoint_root, ignore_errors=True)  # the registered model holds the weights now
     headline = {k: result.metrics[k] for k in (SELECTION, *HEADLINE) if k in result.metrics}
     context.log.info(f"{registered} v{version}: {headline}; champion {decision['champion_decision']}")

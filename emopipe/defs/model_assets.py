@@ -11,22 +11,26 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from emopipe.defs import OWNERS, encoder_deps
+from emopipe.defs import FORCE_CHAMPION, OWNERS, encoder_deps
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
+from emopipe.defs.retries import transient_retries
+from emopipe.dimensional.serving import export_text_model
+from emopipe.evaluation.cards import model_card
 from emopipe.evaluation.plots import confusion_figure
 from emopipe.paths import dagster_home
+from emopipe.tracking import signatures
+from emopipe.tracking.champion import Selection
 from emopipe.tracking.mlflow_tracking import MlflowTracking
-from emopipe.tracking.registry import log_text_model, promote_if_better
-from emopipe.tracking.text_pyfunc import GoEmotionsTextModel
-from emopipe.training.export import export_text_model
 from emopipe.training.goemotions import VadOptions, train_goemotions_model, valence_sentiment_accuracy
 from emopipe.training.profiles import active_profile
 
 EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
+READER = "emopipe.dimensional.serving:load"
+SELECTION = "dev_macro_f1"
 
 
 class TrainingConfig(dg.Config):
@@ -34,6 +38,7 @@ class TrainingConfig(dg.Config):
     encoder: str | None = Field(default=None, description="override the profile's encoder: base, retrofitted (the emopipe-retrofitted-plm champion), a HF name or a local path")
     epochs: int | None = Field(default=None, description="override the profile's number of epochs")
     seed: int = Field(default=13, description="seed of sampling, initialisation and batch order")
+    force_champion: bool = Field(default=False, description=FORCE_CHAMPION)
 
 
 class VadConfig(TrainingConfig):
@@ -44,7 +49,7 @@ class VadConfig(TrainingConfig):
 
 
 def model_asset(name: str):
-    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1",
+    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="2",
                     deps=encoder_deps(), op_tags=training_op_tags())
 
 
@@ -68,11 +73,12 @@ def _train_and_register(context, config, mlflow: MlflowTracking, kind: str, regi
         mlflow.log_dict({"history": trained.history, "config": trained.config}, "training.json")
         png = confusion_figure(trained.confusion, trained.label_names, f"{registered}: test confusion ({profile.name})")
         mlflow.log_png(png, "confusion_matrix.png")
+        card = model_card(registered, metrics, profile.name, profile.encoder, SELECTION)
         with tempfile.TemporaryDirectory() as folder:
             model_dir = export_text_model(trained, Path(folder) / "model")
-            served = GoEmotionsTextModel()
-            version = log_text_model(registered, model_dir, EXAMPLE, _example_output(kind), served)
-        decision = promote_if_better(mlflow.client(), registered, version, "dev_macro_f1", metrics["dev_macro_f1"], run.info.run_id)
+            version, decision = mlflow.register(registered, model_dir, READER, signatures.texts(EXAMPLE, _example_output(kind)), EXAMPLE,
+                                                Selection(SELECTION, metrics[SELECTION], profile.name), run.info.run_id, card,
+                                                force=config.force_champion)
     shutil.rmtree(checkpoint_dir, ignore_errors=True)  # the registered model holds the weights now
     headline = {k: metrics[k] for k in ("dev_macro_f1", "test_accuracy", "test_macro_f1") if k in metrics}
     context.log.info(f"{registered} v{version}: {headline}; champion {decision['champion_decision']}")
@@ -93,6 +99,7 @@ def _example_output(kind: str):
 
 
 @model_asset("goemotions_baseline")
+@transient_retries
 def goemotions_baseline(context: dg.AssetExecutionContext, config: TrainingConfig, mlflow: MlflowTracking,
                         goemotions_vad: pl.DataFrame, emotion_label_points: pl.DataFrame) -> dg.MaterializeResult:
     """The paper's baseline: the encoder with a linear head trained with cross-entropy on the 28
@@ -102,6 +109,7 @@ def goemotions_baseline(context: dg.AssetExecutionContext, config: TrainingConfi
 
 
 @model_asset("vad_regressor")
+@transient_retries
 def vad_regressor(context: dg.AssetExecutionContext, config: VadConfig, mlflow: MlflowTracking, goemotions_vad: pl.DataFrame,
                   emotion_label_points: pl.DataFrame, downstream_tasks: pl.DataFrame) -> dg.MaterializeResult:
     """"Dimension is All You Need?": text -> (V, A, D) through the encoder, a small head and a sigmoid,

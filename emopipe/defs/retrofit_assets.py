@@ -11,23 +11,26 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from emopipe.defs import OWNERS
+from emopipe.defs import FORCE_CHAMPION, OWNERS
 from emopipe.defs.contracts import markdown_table, table_digest
 from emopipe.defs.deployment import training_op_tags
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.registered_result import registered_result
 from emopipe.defs.resources import stored_path
+from emopipe.defs.retries import transient_retries
+from emopipe.evaluation.cards import model_card
 from emopipe.paths import dagster_home
 from emopipe.retrofitting.few_shot import FewShotOptions
 from emopipe.retrofitting.run import BUDGETS, run_retrofit
 from emopipe.retrofitting.train import RetrofitOptions
+from emopipe.tracking import signatures
+from emopipe.tracking.champion import Selection
 from emopipe.tracking.mlflow_tracking import MlflowTracking
-from emopipe.tracking.registry import log_text_model, promote_if_better
-from emopipe.tracking.retrofitted_pyfunc import RetrofittedEncoderModel
 from emopipe.training.encoders import RETROFITTED_MODEL
 from emopipe.training.profiles import active_profile
 
 SELECTION = "dev_map_at_r"
+READER = "emopipe.retrofitting.serving:load"
 EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
 HEADLINE = ("test_ami", "test_map_at_r", "sst2_probe_accuracy", "sarcasm_probe_accuracy")
 
@@ -46,6 +49,7 @@ class RetrofitConfig(dg.Config):
     few_shot_sizes: list[int] = Field(default=[16, 64, 256], description="few-shot examples per class")
     few_shot_seeds: list[int] = Field(default=[0, 1, 2], description="few-shot draws (mean and std over them)")
     seed: int = Field(default=13, description="sampling, initialisation and batch order")
+    force_champion: bool = Field(default=False, description=FORCE_CHAMPION)
 
 
 def registered_name(index: int, encoder: str) -> str:
@@ -53,7 +57,8 @@ def registered_name(index: int, encoder: str) -> str:
     return RETROFITTED_MODEL if index == 0 else f"{RETROFITTED_MODEL}-{encoder.replace('/', '-').lower()}"
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="1", op_tags=training_op_tags())
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="2", op_tags=training_op_tags())
+@transient_retries
 def retrofitted_plm(context: dg.AssetExecutionContext, config: RetrofitConfig, mlflow: MlflowTracking,
                     goemotions_vad: pl.DataFrame, emotion_label_points: pl.DataFrame, downstream_tasks: pl.DataFrame) -> dg.MaterializeResult:
     """The encoder updated on GoEmotions single-label train with a supervised contrastive loss over a
@@ -85,8 +90,10 @@ def retrofitted_plm(context: dg.AssetExecutionContext, config: RetrofitConfig, m
             mlflow.log_metrics(result.metrics)
             mlflow.log_dict({"history": result.history, "config": result.config}, "retrofit.json")
             mlflow.log_png(result.picture, "embeddings_tsne.png")
-            version = log_text_model(registered, result.model_dir, EXAMPLE, _example_output(result), RetrofittedEncoderModel())
-            decision = promote_if_better(mlflow.client(), registered, version, SELECTION, result.metrics[SELECTION], run.info.run_id)
+            card = model_card(registered, result.metrics, profile.name, encoder, SELECTION)
+            version, decision = mlflow.register(registered, result.model_dir, READER, signatures.texts(EXAMPLE, _example_output(result)),
+                                                EXAMPLE, Selection(SELECTION, result.metrics[SELECTION], profile.name), run.info.run_id,
+                                                card, force=config.force_champion)
         shutil.rmtree(checkpoint_root, ignore_errors=True)  # the registered model holds the encoder now
         context.log.info(f"{registered} v{version}: {_comparison(result.metrics).to_dicts()}; champion {decision['champion_decision']}")
         results[registered] = (run.info.run_id, version, decision, result)

@@ -1,7 +1,9 @@
 """The served text encoder as a folder and back: `model.safetensors` + `config.json` (encoder and
 MLP), `encoder/` (the encoder's config and tokenizer, no weights) and `space/` (the label mapper it
 was trained into, for its decoders). No pickles. `TextReader` turns texts into points or into label
-values of any format the space decodes."""
+values of any format the space decodes: `load(folder).predict(["what a day"], {"format": "semeval_be6"})`,
+where `format` is any format of the label mapper it was trained into (default `emobank_vad`, what it
+learned directly), or `embedding` for the 100-d points themselves."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer
 from emopipe.emotion_space.content_models import ContentEncoder, read
 from emopipe.emotion_space.convert import load_space, save_space
 from emopipe.labels.formats import FORMATS
+from emopipe.serving_inputs import coerce_texts
 from emopipe.training.batching import tokenize
 from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
 from emopipe.training.loop import predict
 
 EMBEDDING = "embedding"
+DEFAULT_FORMAT = "emobank_vad"
 
 
 def export_content_encoder(model: ContentEncoder, tokenizer, config: dict, space, folder: Path) -> Path:
@@ -60,3 +64,10 @@ class TextReader:
         if fmt == EMBEDDING:
             return pd.DataFrame({EMBEDDING: list(points.astype(np.float32))})
         return pd.DataFrame(read(self.space, fmt, points), columns=columns)
+
+    def predict(self, model_input, params: dict) -> pd.DataFrame:
+        return self.read(coerce_texts(model_input), params.get("format") or DEFAULT_FORMAT)
+
+
+def load(folder: Path) -> TextReader:
+    return TextReader(folder)

@@ -13,6 +13,7 @@ import torch
 
 from emopipe.emotion_space.model import EmotionSpace, readout
 from emopipe.labels.formats import FORMATS
+from emopipe.serving_inputs import coerce_request
 from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
 
 
@@ -50,10 +51,12 @@ class LabelConverter:
             array = np.asarray(values, dtype=np.float64)
         except (TypeError, ValueError) as err:
             raise ValueError(f"'values' must be rows of numbers for {fmt} ({', '.join(variables)}): {err}") from None
-        if array.ndim == 1 and array.size:
+        if array.ndim == 1 and array.size == 0:
+            return array.reshape(0, len(variables))  # no rows: an empty answer with the target's columns
+        if array.ndim == 1:
             array = array[None, :]
-        if array.ndim != 2 or array.size == 0:
-            raise ValueError(f"'values' must be a non-empty list of rows, each with {len(variables)} numbers ({', '.join(variables)})")
+        if array.ndim != 2:
+            raise ValueError(f"'values' must be a list of rows, each with {len(variables)} numbers ({', '.join(variables)})")
         if array.shape[1] != len(variables):
             raise ValueError(f"'values' rows have {array.shape[1]} numbers but {fmt} has {len(variables)} variables: {', '.join(variables)}")
         bad = np.argwhere(~np.isfinite(array))
@@ -83,3 +86,18 @@ class LabelConverter:
         if FORMATS[target].kind != "dimensional":
             output = torch.sigmoid(output) if scores else readout(target, output).to(torch.int64)
         return pd.DataFrame(output.numpy(), columns=list(FORMATS[target].variables))
+
+
+class MapperReader:
+    """The served label mapper: `predict({"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7]]})`;
+    `params={"scores": True}` returns sigmoid scores instead of 0/1 for binary and categorical targets."""
+
+    def __init__(self, folder: Path):
+        self.converter = LabelConverter(load_space(folder))
+
+    def predict(self, model_input, params: dict) -> pd.DataFrame:
+        return self.converter.convert(coerce_request(model_input), scores=bool(params.get("scores", False)))
+
+
+def load(folder: Path) -> MapperReader:
+    return MapperReader(folder)

@@ -3,7 +3,8 @@
 
 The prompt is assembled from token pieces so the budget is exact: the query (the current utterance
 and the mask) always stays, whole past turns are dropped oldest first until the rest fits, and a
-current utterance too long on its own is cut from its end (its speaker, "feels" and the mask stay).
+current utterance too long on its own is cut from its end (its speaker, "feels" and the mask stay);
+a speaker name longer than `SPEAKER_TOKENS` tokens is cut to them.
 The reference code hard-codes RoBERTa's mask id (50265, a wrong one for its resized vocabulary);
 we ask the tokenizer.
 """
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 PAST_TURNS = 8
+SPEAKER_TOKENS = 16  # a longer speaker name is cut to this many tokens, so it can never crowd out the utterance
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,14 @@ def _piece(tokenizer, text: str) -> list[int]:
     for special in tokenizer.all_special_tokens:
         text = text.replace(special, " ")
     return tokenizer(" " + text, add_special_tokens=False)["input_ids"]
+
+
+def _speaker(tokenizer, name: str) -> str:
+    """The speaker's name, or "someone", cut to `SPEAKER_TOKENS` tokens."""
+    pieces = _piece(tokenizer, name) if name else []
+    if not pieces:
+        return "someone"
+    return name if len(pieces) <= SPEAKER_TOKENS else tokenizer.decode(pieces[:SPEAKER_TOKENS]).strip()
 
 
 def _special_frame(tokenizer) -> tuple[list[int], list[int]]:
@@ -52,11 +62,12 @@ def conversation_prompts(tokenizer, turns: Sequence[Turn], max_length: int, past
     prefix, suffix = _special_frame(tokenizer)
     budget = max_length - len(prefix) - len(suffix)
     head = _piece(tokenizer, "For utterance:")
-    said = [_piece(tokenizer, f"{t.speaker or 'someone'} says: {t.text or ''}") for t in turns]
+    speakers = {name: _speaker(tokenizer, name) for name in {t.speaker for t in turns}}
+    said = [_piece(tokenizer, f"{speakers[t.speaker]} says: {t.text or ''}") for t in turns]
     prompts = []
     for i, current in enumerate(turns):
         text = _piece(tokenizer, current.text) if current.text else []
-        tail = _piece(tokenizer, f"{current.speaker or 'someone'} feels") + [tokenizer.mask_token_id]
+        tail = _piece(tokenizer, f"{speakers[current.speaker]} feels") + [tokenizer.mask_token_id]
         room_for_text = budget - len(head) - len(tail)
         if room_for_text < 0:
             raise ValueError(f"max_length {max_length} cannot hold even the prompt's fixed words ({budget - room_for_text} tokens)")

@@ -10,7 +10,6 @@ sees them). `dev_weighted_f1` is the champion rule's figure.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,19 +18,15 @@ import numpy as np
 import polars as pl
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
-from emopipe.atomic import atomic_path
 from emopipe.erc.data import SPLITS, erc_split, labels_of
+from emopipe.erc.serving import export_eacl
 from emopipe.erc.train import KINDS, EaclOptions, ErcBudget, TrainedErc, nearest_anchor, train_erc
 from emopipe.evaluation.metrics import classification_metrics, confusion
 from emopipe.evaluation.plots import anchor_cosine_figure, confusion_figure
 from emopipe.losses.anchor_contrastive import min_pairwise_angle_degrees
-from emopipe.training.checkpoints import save_weights
 from emopipe.training.encoders import TINY, load_encoder
 from emopipe.training.loop import predict
-
-ANCHORS_FILE = "anchors.safetensors"
 
 BUDGETS = {
     "smoke": ErcBudget(TINY, epochs=2, max_length=96, past_turns=8, batch_size=8, learning_rate=5e-3, head_learning_rate=1e-2,
@@ -123,16 +118,3 @@ def _geometry(model: TrainedErc, names, options: EaclOptions, pictures: dict, da
     return {"anchor_min_angle_initial": min_pairwise_angle_degrees(model.initial_anchors),
             "anchor_min_angle_stage1": min_pairwise_angle_degrees(stage1),
             "anchor_min_angle_final": min_pairwise_angle_degrees(model.anchors)}
-
-
-def export_eacl(model: TrainedErc, folder: Path, dataset: str) -> Path:
-    """Weights (`model.safetensors`), config (`config.json`: labels, prompt settings), the encoder's
-    config and tokenizer (`encoder/`) and the predicting anchors (`anchors.safetensors`)."""
-    shutil.rmtree(folder, ignore_errors=True)
-    save_weights(model.model, folder, {**model.config, "dataset": dataset})
-    model.model.encoder.config.save_pretrained(folder / "encoder")
-    model.tokenizer.save_pretrained(folder / "encoder")
-    with atomic_path(folder / ANCHORS_FILE) as tmp:
-        save_file({"anchors": model.anchors.detach().float().contiguous()}, str(tmp))
-    return folder
-

@@ -8,6 +8,7 @@ and profile, and records the exact tables it read as MLflow dataset inputs (name
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,10 +20,13 @@ import mlflow
 import mlflow.pyfunc
 from mlflow.data.meta_dataset import MetaDataset
 from mlflow.data.sources import LocalArtifactDatasetSource
+from mlflow.models import Model
 from mlflow.tracking import MlflowClient
 from pydantic import Field
 
 from emopipe.paths import dagster_home
+from emopipe.tracking.champion import Selection, promote
+from emopipe.tracking.registry import log_served_model
 from emopipe.tracking.run_records import RegistryReader
 
 
@@ -73,6 +77,48 @@ class MlflowTracking(dg.ConfigurableResource):
     def reader(self) -> RegistryReader:
         """Read-only access to registered versions, their runs and pictures (the report, the CLI)."""
         return RegistryReader(self.uri)
+
+    def promotion_lock(self) -> Path:
+        """The file lock that makes promotion compare-and-set: beside a SQLite store, else under
+        $DAGSTER_HOME/locks (on the shared volume in a cluster)."""
+        if self.uri.startswith("sqlite:///"):
+            return Path(self.uri.removeprefix("sqlite:///")).with_suffix(".champion.lock")
+        return dagster_home() / "locks" / f"registry-{hashlib.sha256(self.uri.encode()).hexdigest()[:12]}.lock"
+
+    def register(self, name: str, model_dir: Path, reader: str, signature, example, selection: Selection, run_id: str,
+                 card: str, force: bool = False) -> tuple[str, dict[str, str]]:
+        """Register `model_dir` as a new version of `name` under the active run, with `card` as its
+        description, and apply the champion rule; returns (version, the rule's decision). The
+        registered model's own description is the champion's card."""
+        version = log_served_model(name, model_dir, reader, signature, example, description=card)
+        decision = promote(self.client(), name, version, selection, run_id, self.promotion_lock(), force=force)
+        client = self.client()
+        if decision["champion_decision"] == "promoted" or not client.get_registered_model(name).description:
+            client.update_registered_model(name, description=card if decision["champion_decision"] == "promoted"
+                                           else f"(no champion yet; latest version v{version})\n\n{card}")
+        return version, decision
+
+    def model_dir(self, model_uri: str, into: Path) -> Path:
+        """The `model_dir` folder (safetensors + JSON) of a registered model, downloaded into `into`:
+        how one model asset reads another's weights without loading a pyfunc."""
+        mlflow.set_tracking_uri(self.uri)
+        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(into), tracking_uri=self.uri))
+        artifacts = Model.load(str(local)).flavors.get("python_function", {}).get("artifacts", {})
+        if "model_dir" not in artifacts or not (local / artifacts["model_dir"]["path"]).is_dir():
+            raise ValueError(f"{model_uri} holds no model_dir artifact")
+        return local / artifacts["model_dir"]["path"]
+
+    def end_runs_of(self, dagster_run_id: str, reason: str) -> list[str]:
+        """Mark every MLflow run still RUNNING for a dead Dagster run as FAILED, with `reason` as a tag."""
+        client = self.client()
+        experiments = [e.experiment_id for e in client.search_experiments()]
+        if not experiments:
+            return []
+        runs = client.search_runs(experiments, filter_string=f"tags.dagster_run_id = '{dagster_run_id}' and attributes.status = 'RUNNING'")
+        for run in runs:
+            client.set_tag(run.info.run_id, "emopipe_failure", reason)
+            client.set_terminated(run.info.run_id, status="FAILED")
+        return [run.info.run_id for run in runs]
 
     def load_pyfunc(self, model_uri: str) -> mlflow.pyfunc.PyFuncModel:
         """A registered model (for example an upstream asset's `models:/name/version`) from this store."""

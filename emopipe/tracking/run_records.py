@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlflow.entities import Run
-from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from emopipe.tracking.registry import CHAMPION
+from emopipe.tracking.champion import current_champion
 
 
 @dataclass
@@ -34,6 +33,8 @@ class ModelRecord:
     aliases: list[str]
     champion_version: str | None
     run: RunRecord
+    tags: dict[str, str] = field(default_factory=dict)  # the version's tags: selection_*, profile, champion_decision
+    description: str = ""  # the version's model card
 
 
 @dataclass
@@ -59,20 +60,21 @@ class RegistryReader:
         return sorted(summaries, key=lambda s: s.name)
 
     def model(self, name: str, version: str | None = None, pictures: bool = False) -> ModelRecord | None:
-        """`name` at `version` (default: the champion); None when the model or version is not registered."""
-        try:
-            champion = self.client.get_model_version_by_alias(name, CHAMPION).version
-        except MlflowException:
-            champion = None
+        """`name` at `version` (default: the champion); None when the model, its champion or the
+        version is not registered. Any other registry error raises."""
+        if name not in {m.name for m in self.client.search_registered_models(filter_string=f"name = '{name}'")}:
+            return None
+        held = current_champion(self.client, name)
+        champion = str(held.version) if held is not None else None
         version = version or champion
         if version is None:
             return None
-        try:
-            found = self.client.get_model_version(name, str(version))
-        except MlflowException:
+        if str(version) not in {str(v.version) for v in self.client.search_model_versions(f"name='{name}'")}:
             return None
+        found = held if held is not None and str(held.version) == str(version) else self.client.get_model_version(name, str(version))
         run = self.run(found.run_id, pictures)
-        return ModelRecord(name, str(found.version), list(found.aliases or []), champion, run)
+        return ModelRecord(name, str(found.version), list(found.aliases or []), champion, run, dict(found.tags or {}),
+                           found.description or "")
 
     def run(self, run_id: str, pictures: bool = False) -> RunRecord:
         run = self.client.get_run(run_id)

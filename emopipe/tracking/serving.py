@@ -1,5 +1,5 @@
-"""Loading a registered model by reference for the CLI: `name` (its champion), `name@alias` or
-`name/version`, with errors that say what the registry does hold."""
+"""Finding and loading a registered model by reference for the CLI: `name` (its champion),
+`name@alias` or `name/version`, with errors that say what the registry does hold."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import mlflow.pyfunc
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from emopipe.tracking.registry import CHAMPION
+from emopipe.tracking.champion import CHAMPION
+from emopipe.tracking.uris import redact
 
 
 class RegistryLookupError(LookupError):
     """The registry is empty, or holds no such model, alias or version."""
 
 
-def model_uri(client: MlflowClient, reference: str) -> str:
-    """`models:/...` for a reference, checked against the registry first."""
+def resolve(client: MlflowClient, reference: str) -> tuple[str, str]:
+    """(name, version) for a reference, checked against the registry."""
     name, alias, version = reference, CHAMPION, None
     if "@" in reference:
         name, alias = reference.split("@", 1)
@@ -23,17 +24,27 @@ def model_uri(client: MlflowClient, reference: str) -> str:
         name, version = reference.rsplit("/", 1)
     names = sorted(m.name for m in client.search_registered_models(max_results=1000))
     if not names:
-        raise RegistryLookupError(f"no models are registered in {client.tracking_uri}: materialize the pipeline first (`make run`)")
+        raise RegistryLookupError(f"no models are registered in {redact(client.tracking_uri)}: materialize the pipeline first (`make run`)")
     if name not in names:
         raise RegistryLookupError(f"no registered model {name!r}; registered: {', '.join(names)}")
+    if version is None:
+        aliases = client.get_registered_model(name).aliases or {}
+        if alias not in aliases:
+            raise RegistryLookupError(f"{name} has no alias {alias!r} (aliases: {', '.join(sorted(aliases)) or 'none'})")
+        return name, str(aliases[alias])
     try:
-        if version is not None:
-            return f"models:/{name}/{client.get_model_version(name, version).version}"
-        return f"models:/{name}/{client.get_model_version_by_alias(name, alias).version}"
+        return name, str(client.get_model_version(name, version).version)
     except MlflowException as err:
-        held = sorted(client.get_registered_model(name).aliases or {})
-        what = f"version {version}" if version is not None else f"alias {alias!r}"
-        raise RegistryLookupError(f"{name} has no {what} (aliases: {', '.join(held) or 'none'})") from err
+        if err.error_code not in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
+            raise
+        held = sorted(int(v.version) for v in client.search_model_versions(f"name='{name}'"))
+        raise RegistryLookupError(f"{name} has no version {version} (versions: {', '.join(map(str, held)) or 'none'})") from err
+
+
+def model_uri(client: MlflowClient, reference: str) -> str:
+    """`models:/name/version` for a reference."""
+    name, version = resolve(client, reference)
+    return f"models:/{name}/{version}"
 
 
 def load_registered(tracking_uri: str, reference: str) -> tuple[str, mlflow.pyfunc.PyFuncModel]:

@@ -2,13 +2,17 @@
 as plain tensors (torch.save of state dicts, loaded with weights_only=True). Never pickled modules.
 
 Layout: `<dir>/epoch_<k>/` per finished epoch, with `state.json` written last as the completion
-mark, and `<dir>/best/` for the dev-selected model. A checkpoint that is there but unreadable is an
-error naming the file: the run stops rather than silently retraining over it.
+mark, and `<dir>/best`, a symlink to `<dir>/best_<k>/` (the dev-selected epoch's weights, hard
+links). A new best is written beside the old one and the link is swapped atomically, so `best` is
+never missing, and an epoch's `state.json` is written only after the best it names exists. A
+checkpoint that is there but unreadable is an error naming the file: the run stops rather than
+silently retraining over it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -48,11 +52,15 @@ def load_weights(model: torch.nn.Module, folder: Path) -> dict:
     return saved_config
 
 
-def save_epoch(folder: Path, model, optimizer, scheduler, config: dict, state: dict) -> None:
-    """One finished epoch; `state.json` goes last, so a half-written epoch is never resumed from."""
+def save_epoch(folder: Path, model, optimizer, scheduler, config: dict) -> None:
+    """One finished epoch's weights and optimizer state; `mark_done` completes it."""
     save_weights(model, folder, config)
     with atomic_path(folder / "optimizer.pt") as tmp:
         torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, tmp)
+
+
+def mark_done(folder: Path, state: dict) -> None:
+    """`state.json` last: a half-written epoch, or one whose best is not in place yet, is never resumed from."""
     with atomic_path(folder / "state.json") as tmp:
         tmp.write_text(json.dumps(state, indent=2, sort_keys=True))
 
@@ -60,6 +68,14 @@ def save_epoch(folder: Path, model, optimizer, scheduler, config: dict, state: d
 def latest_epoch(root: Path) -> Path | None:
     done = [p for p in root.glob("epoch_*") if (p / "state.json").is_file()]
     return max(done, key=lambda p: int(p.name.split("_")[1]), default=None)
+
+
+def read_state(folder: Path) -> dict:
+    path = folder / "state.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise CheckpointError(f"checkpoint file {path} is missing or corrupt: {err}") from err
 
 
 def load_epoch(folder: Path, model, optimizer, scheduler) -> dict:
@@ -77,11 +93,42 @@ def load_epoch(folder: Path, model, optimizer, scheduler) -> dict:
 
 
 def keep_best(epoch_folder: Path, root: Path) -> None:
-    """Copy an epoch's weights and config to `<root>/best` (replacing the previous best atomically)."""
-    staging = root / ".best.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
+    """Make `epoch_folder`'s weights and config the best: hard-linked into `<root>/best_<k>`, then
+    the `<root>/best` link swapped to it in one rename, then older bests removed."""
+    target = root / f"best_{epoch_folder.name.split('_')[-1]}"
+    if (root / "best").is_symlink() and (root / "best").resolve() == target.resolve() and (target / "model.safetensors").is_file():
+        return  # already the best
+    staging = root / f".{target.name}.tmp"
+    for stale in (staging, target):
+        shutil.rmtree(stale, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in ("model.safetensors", "config.json"):
-        shutil.copy2(epoch_folder / name, staging / name)
-    shutil.rmtree(root / "best", ignore_errors=True)
-    staging.rename(root / "best")
+        try:
+            os.link(epoch_folder / name, staging / name)
+        except OSError:  # a file system without hard links
+            shutil.copy2(epoch_folder / name, staging / name)
+    staging.rename(target)
+    link = root / ".best.link"
+    link.unlink(missing_ok=True)
+    link.symlink_to(target.name)
+    os.replace(link, root / "best")
+    for old in root.glob("best_*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def best_epoch_on_disk(root: Path) -> int | None:
+    """The epoch `<root>/best` holds, None when there is no best."""
+    best = root / "best"
+    if not (best / "model.safetensors").is_file():
+        return None
+    return int(best.resolve().name.split("_")[-1]) if best.is_symlink() else None
+
+
+def clear(root: Path) -> None:
+    """Remove every epoch and best under `root` (a fresh start)."""
+    for path in [root / "best", *root.glob(".best*"), *root.glob("best_*"), *root.glob("epoch_*")]:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)

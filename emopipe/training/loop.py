@@ -7,6 +7,7 @@ checkpoint of epoch k replays epoch k + 1 exactly as an uninterrupted run would.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from emopipe.code_version import code_version
 from emopipe.training import checkpoints
 from emopipe.training.batching import length_grouped_batches, pad, sorted_batches
 from emopipe.training.device import autocast, pick_device
@@ -75,6 +77,17 @@ def _schedule(optimizer, steps_per_epoch: int, config: FitConfig):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+def _changed_since(state: dict, config: FitConfig) -> str | None:
+    """Why a saved epoch must not be resumed from (its fit configuration or emopipe's code changed), or None."""
+    saved, now = state.get("fit_config", {}), json.loads(json.dumps(asdict(config)))
+    differs = [f"{k} {saved.get(k)!r} -> {now[k]!r}" for k in now if saved.get(k) != now[k]]
+    if differs:
+        return "its fit configuration differs (" + ", ".join(differs) + ")"
+    if state.get("code_version") != code_version():
+        return f"it was written by other code (code version {state.get('code_version')} -> {code_version()})"
+    return None
+
+
 def better(score: float, best: float, first: bool) -> bool:
     """Dev selection: the first epoch always counts (a tiny dev split may score NaN), then a higher score wins."""
     return first or score > best or (math.isnan(best) and not math.isnan(score))
@@ -114,12 +127,19 @@ def fit(
     start_epoch = 0
 
     latest = checkpoints.latest_epoch(checkpoint_dir) if checkpoint_dir else None
+    changed = _changed_since(checkpoints.read_state(latest), config) if latest is not None else None
+    if changed:
+        log(f"not resuming from {latest}: {changed}; starting fresh")
+        checkpoints.clear(checkpoint_dir)
+        latest = None
     if latest is not None:
         state = checkpoints.load_epoch(latest, model, optimizer, scheduler)
         model.to(device)
         start_epoch = state["epoch"] + 1
         result.best_epoch, result.best_score, result.history = state["best_epoch"], state["best_score"], state["history"]
         result.resumed_from = state["epoch"]
+        if checkpoints.best_epoch_on_disk(checkpoint_dir) != result.best_epoch:  # a best/ of the older layout: rebuild it
+            checkpoints.keep_best(checkpoint_dir / f"epoch_{result.best_epoch}", checkpoint_dir)
         log(f"resumed from {latest} (epoch {state['epoch'] + 1} of {config.epochs} done)")
 
     total_examples = examples_per_epoch * config.epochs
@@ -158,14 +178,16 @@ def fit(
         if improved:
             result.best_epoch, result.best_score = epoch, score
         result.history.append({"epoch": epoch, "train_loss": running / max(1, len(epoch_batches)), **dev})
-        log_metrics({**dev, "epoch_train_loss": running / max(1, len(epoch_batches))}, (epoch + 1) * steps_per_epoch)
+        # Per-epoch figures get their own names: `dev_macro_f1` & co. are the selected figures, logged once by the caller.
+        log_metrics({**{f"epoch_{k}": v for k, v in dev.items()}, "epoch_train_loss": running / max(1, len(epoch_batches))},
+                    (epoch + 1) * steps_per_epoch)
         if checkpoint_dir is not None:
             folder = checkpoint_dir / f"epoch_{epoch}"
-            state = {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score, "history": result.history,
-                     "fit_config": asdict(config)}
-            checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config, state)
+            checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config)
             if improved:
                 checkpoints.keep_best(folder, checkpoint_dir)
+            checkpoints.mark_done(folder, {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score,
+                                           "history": result.history, "fit_config": asdict(config), "code_version": code_version()})
         log(f"epoch {epoch + 1}: {config.selection_metric} {score:.4f}{' (best so far)' if improved else ''}")
 
     if checkpoint_dir is not None:

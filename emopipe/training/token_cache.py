@@ -1,11 +1,15 @@
 """Tokenize once per (encoder, dataset, max length) and keep the ids as an Arrow-backed
 `datasets.Dataset` under `$DAGSTER_HOME/cache/tokens/`, so every later run, model and profile
-that reads the same table with the same tokenizer skips tokenization."""
+that reads the same table with the same tokenizer skips tokenization. Each writer stages its entry
+in a folder of its own and renames it into place, so two processes writing one key at once end with
+one complete entry."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -16,9 +20,17 @@ from emopipe.training.batching import tokenize
 
 
 def tokenizer_fingerprint(tokenizer) -> str:
-    """What the tokenizer does (its full serialized pipeline and vocabulary), not just where it lives."""
+    """What the tokenizer does (its full serialized pipeline and vocabulary), not just where it lives.
+    The truncation and padding a previous call left set on the fast tokenizer are not part of it:
+    `max_length` is in the key on its own."""
     backend = getattr(tokenizer, "backend_tokenizer", None)
-    state = backend.to_str() if backend is not None else repr(sorted(tokenizer.get_vocab().items()))
+    if backend is not None:
+        pipeline = json.loads(backend.to_str())
+        pipeline.pop("truncation", None)
+        pipeline.pop("padding", None)
+        state = json.dumps(pipeline, sort_keys=True)
+    else:
+        state = repr(sorted(tokenizer.get_vocab().items()))
     return hashlib.sha256(state.encode()).hexdigest()
 
 
@@ -39,8 +51,11 @@ def token_ids(tokenizer, encoder_path: str, texts: pl.Series, max_length: int, c
         return load_from_disk(str(folder))["input_ids"]
     ids = tokenize(tokenizer, texts.to_list(), max_length)
     table = Dataset.from_polars(pl.DataFrame({"input_ids": ids}, schema={"input_ids": pl.List(pl.Int32)}))
-    staging = root / f".{folder.name}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{folder.name}."))  # one per writer: two processes never share one
     table.save_to_disk(str(staging))
-    staging.rename(folder)
+    try:
+        staging.rename(folder)
+    except OSError:  # another process wrote the same key first; its entry holds the same ids
+        shutil.rmtree(staging, ignore_errors=True)
     return ids

@@ -69,7 +69,7 @@ def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkey
     run = MlflowTracking().client().get_run(metadata["mlflow_run_id"].value)
     names = set(run.data.metrics)
     assert {"mapping_mean_r", "baseline_mapping_mean_r", "nosharing_mapping_mean_r", "map_warriner_vad_to_nrc_vad_r",
-            "train_loss"} <= names
+            "epoch_train_loss", "epoch_dev_selection"} <= names
     assert any(n.endswith("_f1") for n in names if n.startswith("map_"))
     assert run.data.params["weight_sharing"] == "1.0"
     version = MlflowTracking().client().get_model_version_by_alias("emopipe-label-mapper", "champion")

@@ -20,15 +20,15 @@ def test_whole_data_half_materializes_with_passing_contract_checks(mirror, home)
     assert len(evaluations) == len(CONTRACTS) and all(e.passed for e in evaluations)
 
     goemotions = pl.read_parquet(home / "tables" / "goemotions.parquet")
-    assert dict(goemotions.group_by("split").len().rows()) == {"train": 11, "dev": 4, "test": 4}
+    assert dict(goemotions.group_by("split").len().rows()) == {"train": 11, "dev": 6, "test": 6}
     assert 'Lol "Weapons grade weed", I love it' in goemotions["text"].to_list()  # CSV quoting undone
     vad = pl.read_parquet(home / "tables" / "goemotions_vad.parquet")
-    assert vad.filter("is_single_label").height == 15
+    assert vad.filter("is_single_label").height == 19
     assert vad.filter(~pl.col("is_single_label"))["valence"].null_count() == 4
     points = pl.read_parquet(home / "tables" / "emotion_label_points.parquet")
     assert points.height == 28 and (home / "figures" / "label_points.png").stat().st_size > 10_000
     lexicon = pl.read_parquet(home / "tables" / "nrc_emolex.parquet")
-    assert lexicon.height == 20 and "null" in lexicon["word"].to_list()  # EmoLex's empty first line skipped
+    assert lexicon.height == 120 and "null" in lexicon["word"].to_list()  # EmoLex's empty first line skipped
     warriner = pl.read_parquet(home / "tables" / "warriner_vad.parquet")
     assert "null" in warriner["word"].to_list()  # the word, not a missing value
     mapping = pl.read_parquet(home / "tables" / "label_mapping_datasets.parquet")
@@ -46,7 +46,7 @@ def test_metadata_shows_schema_preview_and_lineage(mirror, home):
     result = run(root, hashes, home, selection=["goemotions"])
     [materialization] = result.asset_materializations_for_node("goemotions")
     metadata = materialization.metadata
-    assert metadata["dagster/row_count"].value == 19
+    assert metadata["dagster/row_count"].value == 23
     columns = {c.name: c for c in metadata["dagster/column_schema"].schema.columns}
     assert columns["label_ids"].description.startswith("label ids")
     assert metadata["source_files"].value["goemotions/train.tsv"]["sha256"] == hashes["goemotions/train.tsv"]

@@ -82,9 +82,12 @@ def test_champion_moves_only_when_dev_does_not_drop(smoke):
     client = MlflowTracking().client()
     versions = client.search_model_versions("name='emopipe-goemotions-baseline'")
     assert len(versions) == 2
-    second = max(versions, key=lambda v: int(v.version))
-    candidate = float(second.tags["candidate_dev_macro_f1"])
-    previous = float(second.tags["previous_champion_dev_macro_f1"])
+    first, second = sorted(versions, key=lambda v: int(v.version))
+    for version in (first, second):  # the figure that selected each version, beside the run's own record of it
+        assert version.tags["selection_metric"] == "dev_macro_f1" and version.tags["profile"] == "smoke"
+        assert float(version.tags["selection_value"]) == client.get_run(version.run_id).data.metrics["dev_macro_f1"]
+    candidate, previous = float(second.tags["selection_value"]), float(first.tags["selection_value"])
+    assert float(second.tags["previous_champion_selection_value"]) == previous
     champion = client.get_model_version_by_alias("emopipe-goemotions-baseline", "champion")
     assert (champion.version == second.version) == (candidate >= previous)
     assert second.tags["champion_decision"] == ("promoted" if candidate >= previous else "kept")

@@ -6,7 +6,7 @@ import torch
 
 from emopipe.emotion_space.convert import LabelConverter, load_space, save_space
 from emopipe.emotion_space.model import EmotionSpace
-from emopipe.tracking.label_mapper_pyfunc import coerce_request
+from emopipe.serving_inputs import coerce_request
 from emopipe.training.checkpoints import CheckpointError
 
 FORMATS = ["nrc_vad", "emolex8", "warriner_vad"]
@@ -37,6 +37,11 @@ def test_binary_targets_are_zero_one_or_scores(space):
     assert converter.convert({"from": "emolex8", "to": "nrc_vad", "values": [[1, 0, 0, 0, 1, 0, 0, 1]]}).shape == (1, 3)
 
 
+def test_no_rows_is_an_empty_answer_with_the_targets_columns(space):
+    out = LabelConverter(space).convert({"from": "nrc_vad", "to": "emolex8", "values": []})
+    assert out.shape == (0, 8) and list(out.columns)[:2] == ["anger", "anticipation"]
+
+
 @pytest.mark.parametrize("request_, message", [
     ({"from": "klingon", "to": "emolex8", "values": [[0.5] * 3]}, "unknown format 'klingon' in 'from'"),
     ({"from": "nrc_vad", "to": "ekman6", "values": [[0.5] * 3]}, "unknown format 'ekman6' in 'to'"),
@@ -44,7 +49,7 @@ def test_binary_targets_are_zero_one_or_scores(space):
     ({"from": "nrc_vad", "to": "emolex8", "values": [[0.5, 0.5, 0.5], [0.5, float("nan"), 0.5]]}, "row 1, variable 'arousal' is nan"),
     ({"from": "warriner_vad", "to": "emolex8", "values": [[5, 3, 4]]}, "outside [0, 1]; values are on the harmonized [0, 1] scale (warriner_vad: 1-9"),
     ({"from": "nrc_vad", "to": "emolex8", "values": [["high", 0.5, 0.5]]}, "'values' must be rows of numbers"),
-    ({"from": "nrc_vad", "to": "emolex8", "values": []}, "non-empty list of rows"),
+    ({"from": "nrc_vad", "to": "emolex8", "values": [[[0.5] * 3]]}, "must be a list of rows"),
     ({"from": "nrc_vad", "values": [[0.5] * 3]}, "lacks ['to']"),
     ("nrc_vad to emolex8", "not str"),
 ])

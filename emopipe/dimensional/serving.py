@@ -1,0 +1,75 @@
+"""The GoEmotions text models (the VAD regressor and the baseline) as a servable folder and back.
+
+The folder holds `model.safetensors` (encoder and head), `config.json` (the training config dict,
+labels and VAD points included), `encoder/` (the encoder's config and tokenizer, no weights) and,
+for the VAD model, `svm.safetensors` (the SVM back-classifier as arrays). Nothing is pickled.
+`load(folder).predict(texts)` gives valence, arousal, dominance and the top label by the model's
+back-classifier (the SVM, or the nearest label point for `classifier: 1nn`), or for the baseline
+the top label and its probability."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+from emopipe.models.text_models import TextModel, TextModelConfig
+from emopipe.models.vad_classifiers import RbfSvm, nearest_label
+from emopipe.serving_inputs import coerce_texts
+from emopipe.training.batching import tokenize
+from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
+from emopipe.training.loop import predict
+
+SVM_FILE = "svm.safetensors"
+VAD_COLUMNS = ["valence", "arousal", "dominance", "top_emotion"]
+BASELINE_COLUMNS = ["top_emotion", "probability"]
+
+
+def export_text_model(trained, folder: Path) -> Path:
+    """A trained GoEmotions model (`training.goemotions.TrainedModel`) as a servable folder."""
+    save_weights(trained.model, folder, trained.config)
+    trained.model.encoder.config.save_pretrained(folder / "encoder")
+    trained.tokenizer.save_pretrained(folder / "encoder")
+    if trained.svm is not None:
+        trained.svm.save(folder / SVM_FILE)
+    return folder
+
+
+class TextModelReader:
+    def __init__(self, folder: Path):
+        path = folder / "config.json"
+        try:
+            self.config = json.loads(path.read_text())
+        except (OSError, ValueError) as err:
+            raise CheckpointError(f"text model config {path} is missing or corrupt: {err}") from err
+        encoder = AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder"))
+        self.model = TextModel(encoder, TextModelConfig(**self.config["model"]))
+        load_weights(self.model, folder)
+        self.model.eval()
+        self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
+        self.max_length = self.config["profile"]["max_length"]
+        self.is_vad = self.config["kind"] == "vad"
+        uses_svm = self.is_vad and self.config["vad"]["classifier"] == "svm"
+        self.svm = RbfSvm.load(folder / SVM_FILE) if uses_svm else None
+
+    def predict(self, model_input, params: dict) -> pd.DataFrame:
+        texts = coerce_texts(model_input)
+        if not texts:
+            return pd.DataFrame(columns=VAD_COLUMNS if self.is_vad else BASELINE_COLUMNS)
+        ids = tokenize(self.tokenizer, texts, self.max_length)
+        out = predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=64, bf16=False)
+        labels = self.config["labels"]
+        if self.is_vad:
+            top = self.svm.predict(out) if self.svm is not None else nearest_label(out, np.asarray(self.config["points"]))
+            return pd.DataFrame({"valence": out[:, 0], "arousal": out[:, 1], "dominance": out[:, 2],
+                                 "top_emotion": [labels[i] for i in top]})
+        probs = torch.softmax(torch.as_tensor(out), dim=1).numpy()
+        return pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1)})
+
+
+def load(folder: Path) -> TextModelReader:
+    return TextModelReader(folder)

@@ -1,0 +1,75 @@
+"""EACL as a servable folder and back: one conversation in, the emotion of each utterance out.
+
+The folder holds `model.safetensors`, `config.json` (labels, prompt settings), `encoder/` (the
+encoder's config and tokenizer) and `anchors.safetensors` (the predicting anchors). Nothing is
+pickled. `load(folder).predict([{"speaker": "Ross", "text": "Hi!"}, ...])` (or a DataFrame with
+`speaker` and `text` columns, rows in dialogue order) gives `turn`, `speaker`, `emotion` and `score`
+(the (1 + cos) / 2 similarity to the nearest anchor). Each utterance sees up to the trained number
+of past turns, exactly as in training. An empty utterance or a missing speaker is fine ("someone"
+speaks); a very long utterance or speaker name is cut; any number of turns works, since each prompt
+only looks back a fixed window."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+from emopipe.atomic import atomic_path
+from emopipe.erc.prompt import Turn, conversation_prompts
+from emopipe.losses.anchor_contrastive import pair_similarity
+from emopipe.models.eacl import EaclConfig, EaclModel
+from emopipe.serving_inputs import coerce_conversation
+from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
+from emopipe.training.loop import predict
+
+ANCHORS_FILE = "anchors.safetensors"
+COLUMNS = ["turn", "speaker", "emotion", "score"]
+
+
+def export_eacl(model, folder: Path, dataset: str) -> Path:
+    """A trained EACL model (`erc.train.TrainedErc`) as a servable folder."""
+    shutil.rmtree(folder, ignore_errors=True)
+    save_weights(model.model, folder, {**model.config, "dataset": dataset})
+    model.model.encoder.config.save_pretrained(folder / "encoder")
+    model.tokenizer.save_pretrained(folder / "encoder")
+    with atomic_path(folder / ANCHORS_FILE) as tmp:
+        save_file({"anchors": model.anchors.detach().float().contiguous()}, str(tmp))
+    return folder
+
+
+class ConversationReader:
+    def __init__(self, folder: Path):
+        path = folder / "config.json"
+        try:
+            self.config = json.loads(path.read_text())
+            self.anchors = load_file(str(folder / ANCHORS_FILE))["anchors"]
+        except (OSError, ValueError, KeyError) as err:
+            raise CheckpointError(f"EACL config {path} or anchors {folder / ANCHORS_FILE} missing or corrupt: {err}") from err
+        encoder = AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder"))
+        eacl = EaclConfig(**self.config["eacl"])
+        self.model = EaclModel(encoder, eacl, label_words=torch.zeros(eacl.n_classes, eacl.hidden_size))
+        load_weights(self.model, folder)
+        self.model.eval()
+        self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
+
+    def predict(self, model_input, params: dict) -> pd.DataFrame:
+        turns = coerce_conversation(model_input)
+        if not turns:
+            return pd.DataFrame(columns=COLUMNS)
+        budget = self.config["budget"]
+        ids = conversation_prompts(self.tokenizer, [Turn(s, t) for s, t in turns], budget["max_length"], budget["past_turns"])
+        reps = predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=32, bf16=False, fn="represent")
+        scores = pair_similarity(torch.as_tensor(reps), self.anchors).numpy()
+        labels = self.config["labels"]
+        return pd.DataFrame({"turn": range(len(turns)), "speaker": [s for s, _ in turns],
+                             "emotion": [labels[i] for i in scores.argmax(1)], "score": scores.max(1).astype(float)})
+
+
+def load(folder: Path) -> ConversationReader:
+    return ConversationReader(folder)

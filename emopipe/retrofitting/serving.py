@@ -1,0 +1,35 @@
+"""A retrofitted encoder served: texts in, mean-pooled sentence embeddings out, an array (n, hidden).
+The folder is a plain Hugging Face directory (safetensors weights, config, tokenizer), loadable
+without emopipe; nothing is pickled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from emopipe.models.text_models import SentenceEncoder
+from emopipe.serving_inputs import coerce_texts
+from emopipe.training.batching import tokenize
+from emopipe.training.encoders import load_encoder
+from emopipe.training.loop import predict
+
+MAX_LENGTH = 128  # tokens per text when embedding
+
+
+class EncoderReader:
+    def __init__(self, folder: Path):
+        encoder, self.tokenizer, _ = load_encoder(str(folder))
+        self.hidden_size = encoder.config.hidden_size
+        self.model = SentenceEncoder(encoder).eval()
+
+    def predict(self, model_input, params: dict) -> np.ndarray:
+        texts = coerce_texts(model_input)
+        if not texts:
+            return np.zeros((0, self.hidden_size), dtype=np.float32)
+        ids = tokenize(self.tokenizer, texts, MAX_LENGTH)
+        return predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=64, bf16=False).astype(np.float32)
+
+
+def load(folder: Path) -> EncoderReader:
+    return EncoderReader(folder)
