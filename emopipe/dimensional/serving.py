@@ -9,19 +9,18 @@ the top label and its probability."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.models.vad_classifiers import RbfSvm, nearest_label
 from emopipe.serving_inputs import coerce_texts
 from emopipe.training.batching import tokenize
-from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
+from emopipe.training.checkpoints import load_weights, read_config, save_weights
+from emopipe.training.encoders import encoder_from_files, save_encoder_files
 from emopipe.training.loop import predict
 
 SVM_FILE = "svm.safetensors"
@@ -32,8 +31,7 @@ BASELINE_COLUMNS = ["top_emotion", "probability"]
 def export_text_model(trained, folder: Path) -> Path:
     """A trained GoEmotions model (`training.goemotions.TrainedModel`) as a servable folder."""
     save_weights(trained.model, folder, trained.config)
-    trained.model.encoder.config.save_pretrained(folder / "encoder")
-    trained.tokenizer.save_pretrained(folder / "encoder")
+    save_encoder_files(trained.model.encoder, trained.tokenizer, folder)
     if trained.svm is not None:
         trained.svm.save(folder / SVM_FILE)
     return folder
@@ -41,16 +39,11 @@ def export_text_model(trained, folder: Path) -> Path:
 
 class TextModelReader:
     def __init__(self, folder: Path):
-        path = folder / "config.json"
-        try:
-            self.config = json.loads(path.read_text())
-        except (OSError, ValueError) as err:
-            raise CheckpointError(f"text model config {path} is missing or corrupt: {err}") from err
-        encoder = AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder"))
+        self.config = read_config(folder)
+        encoder, self.tokenizer = encoder_from_files(folder)
         self.model = TextModel(encoder, TextModelConfig(**self.config["model"]))
         load_weights(self.model, folder)
         self.model.eval()
-        self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
         self.max_length = self.config["profile"]["max_length"]
         self.is_vad = self.config["kind"] == "vad"
         uses_svm = self.is_vad and self.config["vad"]["classifier"] == "svm"

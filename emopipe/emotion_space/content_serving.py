@@ -7,19 +7,18 @@ learned directly), or `embedding` for the 100-d points themselves."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 from emopipe.emotion_space.content_models import ContentEncoder, read
 from emopipe.emotion_space.convert import load_space, save_space
 from emopipe.labels.formats import FORMATS
 from emopipe.serving_inputs import coerce_texts
 from emopipe.training.batching import tokenize
-from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
+from emopipe.training.checkpoints import load_weights, read_config, save_weights
+from emopipe.training.encoders import encoder_from_files, save_encoder_files
 from emopipe.training.loop import predict
 
 EMBEDDING = "embedding"
@@ -28,24 +27,18 @@ DEFAULT_FORMAT = "emobank_vad"
 
 def export_content_encoder(model: ContentEncoder, tokenizer, config: dict, space, folder: Path) -> Path:
     save_weights(model, folder, config)
-    model.encoder.config.save_pretrained(folder / "encoder")
-    tokenizer.save_pretrained(folder / "encoder")
+    save_encoder_files(model.encoder, tokenizer, folder)
     save_space(space, folder / "space")
     return folder
 
 
 class TextReader:
     def __init__(self, folder: Path):
-        path = folder / "config.json"
-        try:
-            self.config = json.loads(path.read_text())
-        except (OSError, ValueError) as err:
-            raise CheckpointError(f"content encoder config {path} is missing or corrupt: {err}") from err
-        encoder = AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder"))
+        self.config = read_config(folder)
+        encoder, self.tokenizer = encoder_from_files(folder)
         self.model = ContentEncoder(encoder, self.config["hidden_size"], self.config["size"])
         load_weights(self.model, folder)
         self.model.eval()
-        self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
         self.space = load_space(folder / "space")
 
     @property

@@ -11,21 +11,20 @@ only looks back a fixed window."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import torch
 from safetensors.torch import load_file, save_file
-from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 from emopipe.atomic import atomic_path
 from emopipe.erc.prompt import Turn, conversation_prompts
 from emopipe.losses.anchor_contrastive import pair_similarity
 from emopipe.models.eacl import EaclConfig, EaclModel
 from emopipe.serving_inputs import coerce_conversation
-from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
+from emopipe.training.checkpoints import CheckpointError, load_weights, read_config, save_weights
+from emopipe.training.encoders import encoder_from_files, save_encoder_files
 from emopipe.training.loop import predict
 
 ANCHORS_FILE = "anchors.safetensors"
@@ -36,8 +35,7 @@ def export_eacl(model, folder: Path, dataset: str) -> Path:
     """A trained EACL model (`erc.train.TrainedErc`) as a servable folder."""
     shutil.rmtree(folder, ignore_errors=True)
     save_weights(model.model, folder, {**model.config, "dataset": dataset})
-    model.model.encoder.config.save_pretrained(folder / "encoder")
-    model.tokenizer.save_pretrained(folder / "encoder")
+    save_encoder_files(model.model.encoder, model.tokenizer, folder)
     with atomic_path(folder / ANCHORS_FILE) as tmp:
         save_file({"anchors": model.anchors.detach().float().contiguous()}, str(tmp))
     return folder
@@ -45,18 +43,16 @@ def export_eacl(model, folder: Path, dataset: str) -> Path:
 
 class ConversationReader:
     def __init__(self, folder: Path):
-        path = folder / "config.json"
+        self.config = read_config(folder)
         try:
-            self.config = json.loads(path.read_text())
             self.anchors = load_file(str(folder / ANCHORS_FILE))["anchors"]
-        except (OSError, ValueError, KeyError) as err:
-            raise CheckpointError(f"EACL config {path} or anchors {folder / ANCHORS_FILE} missing or corrupt: {err}") from err
-        encoder = AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder"))
+        except (OSError, ValueError, KeyError) as err:  # safetensors raises several types for a damaged file
+            raise CheckpointError(f"EACL anchors {folder / ANCHORS_FILE} are missing or corrupt: {err}") from err
+        encoder, self.tokenizer = encoder_from_files(folder)
         eacl = EaclConfig(**self.config["eacl"])
         self.model = EaclModel(encoder, eacl, label_words=torch.zeros(eacl.n_classes, eacl.hidden_size))
         load_weights(self.model, folder)
         self.model.eval()
-        self.tokenizer = AutoTokenizer.from_pretrained(folder / "encoder")
 
     def predict(self, model_input, params: dict) -> pd.DataFrame:
         turns = coerce_conversation(model_input)

@@ -93,9 +93,13 @@ class MlflowTracking(dg.ConfigurableResource):
         version = log_served_model(name, model_dir, reader, signature, example, description=card)
         decision = promote(self.client(), name, version, selection, run_id, self.promotion_lock(), force=force)
         client = self.client()
-        if decision["champion_decision"] == "promoted" or not client.get_registered_model(name).description:
-            client.update_registered_model(name, description=card if decision["champion_decision"] == "promoted"
-                                           else f"(no champion yet; latest version v{version})\n\n{card}")
+        if decision["champion_decision"] == "promoted":
+            client.update_registered_model(name, description=card)
+        elif not client.get_registered_model(name).description:  # no champion yet, or one that predates cards
+            champion = decision["previous_champion_version"]
+            state = "No champion yet" if champion == "none" else f"The champion, v{champion}, has no card"
+            client.update_registered_model(name, description=f"{state}. The card of v{version} ({decision['champion_decision']}: "
+                                           f"{decision['champion_reason']}):\n\n{card}")
         return version, decision
 
     def model_dir(self, model_uri: str, into: Path) -> Path:

@@ -35,6 +35,15 @@ def save_weights(model: torch.nn.Module, folder: Path, config: dict) -> None:
         tmp.write_text(json.dumps(config, indent=2, sort_keys=True, default=str))
 
 
+def read_config(folder: Path) -> dict:
+    """The config dict saved beside a model's weights; a missing or corrupt file is an error naming it."""
+    path = folder / "config.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise CheckpointError(f"model config {path} is missing or corrupt: {err}") from err
+
+
 def load_weights(model: torch.nn.Module, folder: Path) -> dict:
     """Load weights into `model`; return the config dict saved beside them."""
     weights, config = folder / "model.safetensors", folder / "config.json"

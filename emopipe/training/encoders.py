@@ -74,6 +74,20 @@ def load_encoder(spec: str):
     return encoder, tokenizer, path
 
 
+def save_encoder_files(encoder, tokenizer, folder: Path) -> None:
+    """The encoder's architecture and tokenizer under `folder/encoder` (its weights go with the model's)."""
+    encoder.config.save_pretrained(folder / "encoder")
+    tokenizer.save_pretrained(folder / "encoder")
+
+
+def encoder_from_files(folder: Path):
+    """(an encoder of the architecture saved by `save_encoder_files`, untrained, and its tokenizer):
+    the skeleton a served model's own weights are loaded into."""
+    from transformers import AutoConfig
+
+    return AutoModel.from_config(AutoConfig.from_pretrained(folder / "encoder")), AutoTokenizer.from_pretrained(folder / "encoder")
+
+
 def freeze_lower(encoder, layers: int) -> None:
     """Freeze the embeddings and the lowest `layers` transformer layers (0: train everything). Backward
     then stops above them, which is where a 2-core training step saves time; the upper layers and
