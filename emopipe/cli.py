@@ -139,10 +139,10 @@ def _materialize(keys: list[str], partition: str | None = None, config: dict | N
     if partition is not None:
         command += ["--partition", partition]
     with tempfile.TemporaryDirectory() as folder:
-        ops = {k: v for k, v in (config or {}).get("ops", {}).items() if k in keys}
-        if ops:  # Dagster refuses config for assets outside the selection
+        if config:  # Dagster refuses op config for assets outside the selection: each run gets its own entries
+            ops = {k: v for k, v in config.get("ops", {}).items() if k in keys}
             path = Path(folder) / "run_config.yaml"
-            path.write_text(yaml.safe_dump({**config, "ops": ops}))
+            path.write_text(yaml.safe_dump({k: v for k, v in {**config, "ops": ops}.items() if v}))
             command += ["--config", str(path)]
         click.echo("$ " + " ".join(command[1:]), err=True)
         if subprocess.run(command).returncode != 0:
