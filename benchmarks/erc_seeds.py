@@ -24,10 +24,10 @@ from pathlib import Path
 
 import polars as pl
 
-from emopipe.erc.run import BUDGETS, run_erc
-from emopipe.erc.train import EaclOptions
+from emopipe.erc.options import BUDGETS, EaclOptions
+from emopipe.erc.run import run_erc
 from emopipe.paths import dagster_home
-from emopipe.training.profiles import active_profile
+from emopipe.training.profiles import choose_budget, profile_name
 
 COLUMNS = ("test_weighted_f1", "test_macro_f1", "dev_weighted_f1")
 
@@ -48,14 +48,14 @@ def main() -> None:
     parser.add_argument("--options", type=json.loads, default={}, help="EaclOptions fields to override, as JSON")
     args = parser.parse_args()
 
-    profile = active_profile(args.profile)
-    budget = replace(BUDGETS[profile.name], **args.budget)
+    profile = profile_name(args.profile)
+    budget = choose_budget(BUDGETS, profile, args.budget)
     options = replace(EaclOptions(), **args.options)
     table_path = dagster_home() / "tables" / "conversation_utterances.parquet"
     if not table_path.exists():
         sys.exit(f"{table_path} not found: materialize conversation_utterances first")
     table = pl.read_parquet(table_path)
-    print(f"{args.dataset}, profile {profile.name}\n{budget}\noptions {options}\n", flush=True)
+    print(f"{args.dataset}, profile {profile}\n{budget}\noptions {options}\n", flush=True)
     print("| seed | EACL test weighted / macro, dev weighted | baseline test weighted / macro, dev weighted "
           "| EACL gain (test weighted) | minutes |")
     print("|---|---|---|---|---|", flush=True)
@@ -63,8 +63,7 @@ def main() -> None:
     for seed in args.seeds:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as root:
-            result = run_erc(args.dataset, table, budget, options, Path(root), profile.inference_batch_size,
-                             seed=seed, log=lambda line: print(f"  {line}", file=sys.stderr, flush=True))
+            result = run_erc(args.dataset, table, budget, options, Path(root), seed=seed, log=lambda line: print(f"  {line}", file=sys.stderr, flush=True))
         runs.append(result.metrics)
         print(row(seed, result.metrics, (time.perf_counter() - started) / 60), flush=True)
     if len(runs) > 1:

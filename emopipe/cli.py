@@ -18,16 +18,6 @@ from emopipe.tracking.uris import redact
 
 VAD_MODEL = "emopipe-vad-regressor"
 MAPPER = "emopipe-label-mapper"
-# The figures `emopipe models` shows for each model (the champion rule's first).
-KEY_METRICS = {
-    "emopipe-goemotions-baseline": ("dev_macro_f1", "test_macro_f1", "test_accuracy"),
-    "emopipe-vad-regressor": ("dev_macro_f1", "test_macro_f1", "test_accuracy", "test_vad_mae"),
-    "emopipe-label-mapper": ("dev_mapping_mean_r", "mapping_mean_r"),
-    "emopipe-content-encoder": ("dev_text_augmented_vad_mean_r", "text_be6_augmented_zeroshot_r", "text_vad_mean_r"),
-    "emopipe-retrofitted-plm": ("dev_map_at_r", "retrofitted_test_ami", "retrofitted_test_map_at_r", "retrofitted_sst2_probe_f1"),
-    "emopipe-eacl-meld": ("dev_weighted_f1", "test_weighted_f1", "baseline_test_weighted_f1"),
-    "emopipe-eacl-emorynlp": ("dev_weighted_f1", "test_weighted_f1", "baseline_test_weighted_f1"),
-}
 
 
 def _uri(ctx: click.Context) -> str:
@@ -56,6 +46,16 @@ def _load(ctx: click.Context, reference: str):
         raise click.ClickException(str(err)) from err
     click.echo(f"# {uri}", err=True)
     return model
+
+
+def _headline(name: str) -> tuple[str, ...]:
+    """The figures `emopipe models` shows for a registered model (its model card's)."""
+    from emopipe.evaluation.cards import spec_of
+
+    try:
+        return spec_of(name).headline
+    except KeyError:  # a model registered by something else than emopipe
+        return ()
 
 
 def _show(frame) -> None:
@@ -174,7 +174,7 @@ def models(ctx: click.Context, card_of: str | None) -> None:
             metrics = record.run.metrics
             selected = (f"selected on {record.tags['selection_metric']}={float(record.tags['selection_value']):.3f}; "
                         if "selection_value" in record.tags else "")
-            shown = [f"{m}={metrics[m]:.3f}" for m in KEY_METRICS.get(summary.name, ())
+            shown = [f"{m}={metrics[m]:.3f}" for m in _headline(summary.name)
                      if m in metrics and math.isfinite(metrics[m]) and m != record.tags.get("selection_metric")]
             click.echo(f"    champion v{record.version}: {selected}" + (", ".join(shown) or "no key metrics")
                        + f"  (profile {record.tags.get('profile') or record.run.tags.get('profile', '?')}, run {record.run.run_id[:8]})")

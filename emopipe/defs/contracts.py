@@ -16,6 +16,7 @@ import dataframely as dy
 import polars as pl
 
 from data_contracts import CONTRACTS
+from emopipe.evaluation.report import markdown_table
 
 CHECK_NAME = "data_contract"
 
@@ -32,12 +33,6 @@ def contract_check(key: str) -> dg.AssetCheckSpec:
 def table_digest(df: pl.DataFrame) -> str:
     """Content digest of a table (schema and rows), stable across runs of the same code."""
     return hashlib.sha256(df.write_ipc(None, compression="uncompressed").getvalue()).hexdigest()[:16]
-
-
-def markdown_table(df: pl.DataFrame, rows: int = 5) -> str:
-    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
-                   fmt_str_lengths=60, tbl_cols=-1, tbl_rows=rows, tbl_width_chars=10_000):
-        return str(df.head(rows))
 
 
 def _column_schema(schema: type[dy.Schema], df: pl.DataFrame) -> dg.TableSchema:

@@ -5,11 +5,12 @@ import polars as pl
 from pydantic import Field
 
 from emopipe.defs import OWNERS
-from emopipe.defs.contracts import contract_check, markdown_table, validated
+from emopipe.defs.contracts import contract_check, validated
+from emopipe.evaluation.report import markdown_table
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import SourceData
 from emopipe.evaluation.plots import label_points_figure
-from emopipe.labels import conversations, downstream, goemotions_vad as gvad, mapping, points
+from emopipe.labels import conversations, downstream_tasks, goemotions_vad as gvad, mapping, points
 from emopipe.sources import goemotions as goemo
 
 
@@ -95,7 +96,7 @@ def conversation_utterances_asset(meld: pl.DataFrame, emorynlp: pl.DataFrame):
 def downstream_tasks_asset(config: SplitConfig, sst2: pl.DataFrame, sarcasm_headlines: pl.DataFrame):
     """Downstream probes for encoders: SST-2 (GLUE train/dev) and sarcasm headlines (seeded 80/10/10,
     split by headline so duplicates never straddle splits), as task, split, text, label."""
-    table = downstream.downstream_tasks(sst2, sarcasm_headlines, seed=config.seed)
+    table = downstream_tasks.downstream_tasks(sst2, sarcasm_headlines, seed=config.seed)
     counts = table.group_by("task", "split").len().sort("task", "split")
     yield from validated("downstream_tasks", table, {
         "rows": dg.MetadataValue.json({f"{r['task']}/{r['split']}": r["len"] for r in counts.iter_rows(named=True)}),

@@ -8,7 +8,7 @@ from pydantic import Field
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
 from emopipe.defs.resources import SourceData
-from emopipe.sources import conversations, corpora, downstream, goemotions as goemo, lexicons
+from emopipe.sources import conversations, corpora, goemotions as goemo, lexicons, sst2_sarcasm
 
 
 
@@ -113,7 +113,7 @@ def emorynlp_asset(data: SourceData):
 def sst2_asset(data: SourceData):
     """SST-2 (GLUE): 67,349 train phrases and 872 dev sentences with binary sentiment."""
     paths, lineage = data.fetch("sst2")
-    table = downstream.read_sst2(paths["sst2/train_label_first_crlf.tsv"], paths["sst2/dev.tsv"])
+    table = sst2_sarcasm.read_sst2(paths["sst2/train_label_first_crlf.tsv"], paths["sst2/dev.tsv"])
     yield from validated("sst2", table, _lineage(lineage))
 
 
@@ -121,7 +121,7 @@ def sst2_asset(data: SourceData):
 def sarcasm_headlines_asset(data: SourceData):
     """News Headlines Dataset for Sarcasm Detection v1 (Misra & Arora): 26,709 headlines, 11,724 sarcastic."""
     paths, lineage = data.fetch("sarcasm_headlines")
-    yield from validated("sarcasm_headlines", downstream.read_sarcasm(next(iter(paths.values()))), _lineage(lineage))
+    yield from validated("sarcasm_headlines", sst2_sarcasm.read_sarcasm(next(iter(paths.values()))), _lineage(lineage))
 
 
 SOURCE_ASSETS = [

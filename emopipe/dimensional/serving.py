@@ -26,14 +26,15 @@ from emopipe.training.loop import predict
 SVM_FILE = "svm.safetensors"
 VAD_COLUMNS = ["valence", "arousal", "dominance", "top_emotion"]
 BASELINE_COLUMNS = ["top_emotion", "probability"]
+EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
 
 
-def export_text_model(trained, folder: Path) -> Path:
-    """A trained GoEmotions model (`training.goemotions.TrainedModel`) as a servable folder."""
-    save_weights(trained.model, folder, trained.config)
-    save_encoder_files(trained.model.encoder, trained.tokenizer, folder)
-    if trained.svm is not None:
-        trained.svm.save(folder / SVM_FILE)
+def export_text_model(model: TextModel, tokenizer, config: dict, svm: RbfSvm | None, folder: Path) -> Path:
+    """A trained GoEmotions model as a servable folder; `config` is its checkpoint config."""
+    save_weights(model, folder, config)
+    save_encoder_files(model.encoder, tokenizer, folder)
+    if svm is not None:
+        svm.save(folder / SVM_FILE)
     return folder
 
 
@@ -44,7 +45,8 @@ class TextModelReader:
         self.model = TextModel(encoder, TextModelConfig(**self.config["model"]))
         load_weights(self.model, folder)
         self.model.eval()
-        self.max_length = self.config["profile"]["max_length"]
+        # models registered before budgets replaced profiles kept the length under "profile"
+        self.max_length = self.config.get("max_length") or self.config["profile"]["max_length"]
         self.is_vad = self.config["kind"] == "vad"
         uses_svm = self.is_vad and self.config["vad"]["classifier"] == "svm"
         self.svm = RbfSvm.load(folder / SVM_FILE) if uses_svm else None

@@ -11,19 +11,23 @@ are read through the frozen semeval_be6 decoder. Only the supervised model sees 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import torch
 
 from emopipe.emotion_space.content_data import SPLITS, ContentData
-from emopipe.emotion_space.content_models import ContentEncoder, Target, frozen, score, train_text_encoder, train_word_head
+from emopipe.emotion_space.content_encoder import ContentEncoder, Target, frozen, score
+from emopipe.emotion_space.content_serving import export_content_encoder
+from emopipe.emotion_space.content_train import train_text_encoder, train_word_head
 from emopipe.emotion_space.model import EmotionSpace
+from emopipe.emotion_space.options import ContentBudget, ContentOptions
+from emopipe.evaluation.report import markdown_table
+from emopipe.training.checkpoints import save_weights
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, predict
-from emopipe.training.profiles import Profile
 from emopipe.training.token_cache import token_ids
+from emopipe.training.trained import Trained
 
 # variant -> (training data attribute, augmentation target, selection metric)
 TEXT_VARIANTS = {
@@ -34,49 +38,31 @@ TEXT_VARIANTS = {
 SERVED = "augmented"  # the text encoder `emopipe-content-encoder` serves
 
 
-@dataclass(frozen=True)
-class ContentConfig:
-    text_epochs: int
-    supervised_epochs: int  # the supervised be6 model has ~940 headlines, so it gets more passes
-    word_epochs: int = 40
-    word_learning_rate: float = 1e-3
-    augment_weight: float = 1.0
-    seed: int = 13
-
-
-@dataclass
-class ContentRun:
-    metrics: dict[str, float]
-    results: pl.DataFrame  # one row per model and test set: what it was trained on, how it is read, the score
-    text_model: ContentEncoder  # the served (augmented) text encoder
-    word_head: torch.nn.Module
-    tokenizer: object
-    model_config: dict
-    history: dict[str, list[dict]]
-
-
 def _targets(split_data: dict, augment: str | None, weight: float) -> dict[str, Target]:
     return {s: Target(split_data[s].fmt, split_data[s].values, augment if s == "train" else None, weight) for s in SPLITS}
 
 
-def run_content_encoders(data: ContentData, space: EmotionSpace, profile: Profile, config: ContentConfig, checkpoint_root: Path,
-                         log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> ContentRun:
+def run_content_encoders(data: ContentData, space: EmotionSpace, budget: ContentBudget, options: ContentOptions, workdir: Path,
+                         run_config: dict, seed: int = 13, log: Callable[[str], None] = print,
+                         log_metrics=lambda metrics, step: None) -> Trained:
+    """Every content encoder trained and scored; the augmented text encoder exported to
+    `workdir/served` (with the space it reads through), the word encoder's MLP to `workdir/word_encoder`."""
     space = frozen(space)
-    encoder, tokenizer, encoder_path = load_encoder(profile.encoder)
+    encoder, tokenizer, encoder_path = load_encoder(budget.encoder)
 
     def ids(texts: list[str]) -> list[list[int]]:
-        return token_ids(tokenizer, encoder_path, pl.Series("text", texts, dtype=pl.String), profile.max_length)
+        return token_ids(tokenizer, encoder_path, pl.Series("text", texts, dtype=pl.String), budget.max_length)
 
     def run(model, texts: list[str], fn: str = "forward"):
-        return predict(model, ids(texts), tokenizer.pad_token_id, profile.inference_batch_size, bf16=profile.bf16, fn=fn)
+        return predict(model, ids(texts), tokenizer.pad_token_id, budget.inference_batch_size, bf16=budget.bf16, fn=fn)
     metrics, rows, history = {}, [], {}
 
     log("word encoder: features from the frozen pretrained encoder")
     features_model = ContentEncoder(encoder, encoder.config.hidden_size)
     words = {**{s: data.words[s].items for s in SPLITS}, **{f: t.items for f, t in data.word_tests.items()}}
     features = {name: run(features_model, items, fn="embed") for name, items in words.items()}
-    head, history["word"] = train_word_head(features, _targets(data.words, None, 1.0), space, config.word_epochs,
-                                            config.word_learning_rate, 256, config.seed, log=log)
+    head, history["word"] = train_word_head(features, _targets(data.words, None, 1.0), space, options.word_epochs,
+                                            options.word_learning_rate, 256, seed, log=log)
     with torch.no_grad():
         points = {name: head(torch.as_tensor(f, dtype=torch.float32)).numpy() for name, f in features.items()}
     word_scores = {
@@ -94,19 +80,19 @@ def run_content_encoders(data: ContentData, space: EmotionSpace, profile: Profil
         split_data = getattr(data, attribute)
         log(f"text encoder ({variant}): {len(split_data['train'])} training texts in {split_data['train'].fmt}"
             + (f", augmented with the mapper's {augment}" if augment else ""))
-        torch.manual_seed(config.seed)
-        text_encoder = load_encoder(profile.encoder)[0]
-        freeze_lower(text_encoder, profile.frozen_layers)
+        torch.manual_seed(seed)
+        text_encoder = load_encoder(budget.encoder)[0]
+        freeze_lower(text_encoder, budget.frozen_layers)
         model = ContentEncoder(text_encoder, encoder.config.hidden_size)
-        fit_config = FitConfig(epochs=config.supervised_epochs if variant == "supervised" else config.text_epochs,
-                               batch_size=profile.batch_size, learning_rate=profile.learning_rate,
-                               head_learning_rate=profile.head_learning_rate, seed=config.seed, bf16=profile.bf16,
+        fit_config = FitConfig(epochs=budget.supervised_passes if variant == "supervised" else budget.text_epochs,
+                               batch_size=budget.batch_size, learning_rate=budget.learning_rate,
+                               head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16,
                                selection_metric=selection)
-        model_config = {"encoder": profile.encoder, "encoder_path": encoder_path, "hidden_size": encoder.config.hidden_size,
-                        "size": space.size, "variant": variant, "max_length": profile.max_length, "profile": profile.to_dict()}
+        model_config = {"run": run_config, "encoder": budget.encoder, "encoder_path": encoder_path,
+                        "hidden_size": encoder.config.hidden_size, "size": space.size, "variant": variant, "max_length": budget.max_length}
         result = train_text_encoder(model, {s: ids(split_data[s].items) for s in SPLITS}, tokenizer.pad_token_id,
-                                    _targets(split_data, augment, config.augment_weight), space, fit_config, checkpoint_root / variant,
-                                    model_config, profile.inference_batch_size, log=log,
+                                    _targets(split_data, augment, options.augment_weight), space, fit_config,
+                                    workdir / "checkpoints" / variant, model_config, budget.inference_batch_size, log=log,
                                     log_metrics=lambda m, step, v=variant: log_metrics({f"{v}_{k}": x for k, x in m.items()}, step))
         metrics[selection] = result.best_score
         history[variant] = result.history
@@ -128,6 +114,11 @@ def run_content_encoders(data: ContentData, space: EmotionSpace, profile: Profil
     rows.append(("text encoder (supervised)", "SemEval be6 (gold)", "semeval_be6", "text_be6_supervised_r", supervised))
 
     results = pl.DataFrame(rows, schema=["model", "trained on", "read as", "metric", "test score"], orient="row")
+    results = results.with_columns(pl.col("test score").round(3))
     served, served_config = text_models[SERVED]
-    return ContentRun({k: float(v) for k, v in metrics.items()}, results.with_columns(pl.col("test score").round(3)), served, head,
-                      tokenizer, served_config, history)
+    word_dir = workdir / "word_encoder"  # not served; its MLP is kept with the run
+    save_weights(head, word_dir, {"features": "mean-pooled last hidden state of the word alone",
+                                  **{k: served_config[k] for k in ("encoder", "hidden_size", "size")}})
+    model_dir = export_content_encoder(served, tokenizer, served_config, space, workdir / "served")
+    return Trained({k: float(v) for k, v in metrics.items()}, model_dir, history,
+                   tables={"results": markdown_table(results, rows=results.height)}, artifacts={"word_encoder": word_dir})

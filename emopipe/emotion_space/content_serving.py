@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from emopipe.emotion_space.content_models import ContentEncoder, read
+from emopipe.emotion_space.content_encoder import ContentEncoder, read
 from emopipe.emotion_space.convert import load_space, save_space
 from emopipe.labels.formats import FORMATS
 from emopipe.serving_inputs import coerce_texts
@@ -23,6 +23,7 @@ from emopipe.training.loop import predict
 
 EMBEDDING = "embedding"
 DEFAULT_FORMAT = "emobank_vad"
+EXAMPLE = ["I am so happy for you!", "Police find body in burned car"]
 
 
 def export_content_encoder(model: ContentEncoder, tokenizer, config: dict, space, folder: Path) -> Path:

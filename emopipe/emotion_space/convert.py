@@ -16,6 +16,8 @@ from emopipe.labels.formats import FORMATS
 from emopipe.serving_inputs import coerce_request
 from emopipe.training.checkpoints import CheckpointError, load_weights, save_weights
 
+EXAMPLE = {"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7]]}  # what the served label mapper takes
+
 
 def save_space(space: EmotionSpace, folder: Path) -> Path:
     """Weights as safetensors and the formats they cover as JSON (no pickles)."""

@@ -1,34 +1,39 @@
 """One label-mapping run: the shared space, its no-sharing ablation and the per-direction baselines,
-trained on the same splits and scored on test, as one flat metrics dict and a picture."""
+trained on the same splits and scored on test, as one flat metrics dict and a picture; the space is
+exported as the served label mapper."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
 
-from emopipe.emotion_space.equivalences import EQUIVALENCES
+from emopipe.emotion_space.convert import EXAMPLE, LabelConverter, save_space
+from emopipe.emotion_space.equivalences import EQUIVALENCES, equivalence_table
 from emopipe.emotion_space.metrics import summarize
-from emopipe.emotion_space.model import EmotionSpace
+from emopipe.emotion_space.options import MappingBudget, MappingOptions
 from emopipe.emotion_space.pairs import pair_splits
-from emopipe.emotion_space.train import MappingConfig, directions, score_baselines, score_space, train_direct_baseline, train_space
+from emopipe.emotion_space.train import LossWeights, MappingConfig, directions, score_baselines, score_space, train_direct_baseline, train_space
 from emopipe.evaluation.plots import emotion_space_figure
+from emopipe.evaluation.report import markdown_table
 from emopipe.labels.formats import FORMATS
+from emopipe.training.trained import Trained
 
 
-@dataclass
-class MappingRun:
-    space: EmotionSpace
-    metrics: dict[str, float]
-    directions: pl.DataFrame  # one row per direction: the shared space, the no-sharing ablation and the direct MLP on test
-    history: list[dict]
-    picture: bytes
+def mapping_config(options: MappingOptions, budget: MappingBudget, seed: int) -> MappingConfig:
+    weights = LossWeights(options.autoencode_weight, options.mapping_weight, options.embedding_weight, options.sharing_weight)
+    return MappingConfig(epochs=budget.epochs, batch_size=options.batch_size, learning_rate=options.learning_rate, seed=seed,
+                         weights=weights)
 
 
-def run_label_mapping(table: pl.DataFrame, config: MappingConfig, log: Callable[[str], None] = print) -> MappingRun:
+def run_label_mapping(table: pl.DataFrame, options: MappingOptions, budget: MappingBudget, workdir: Path, seed: int = 13,
+                      log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> Trained:
+    config = mapping_config(options, budget, seed)
     train, dev, test = (pair_splits(table, s) for s in ("train", "dev", "test"))
-    space, history = train_space(train, dev, config, EQUIVALENCES, log=log)
+    space, history = train_space(train, dev, config, EQUIVALENCES, log=log, log_epoch=lambda epoch, loss, score: log_metrics(
+        {"epoch_train_loss": loss, "epoch_dev_selection": score}, epoch))
     log("training the no-sharing ablation")
     ablation, _ = train_space(train, dev, replace(config, weights=replace(config.weights, sharing=0.0)), EQUIVALENCES, log=lambda s: None)
     log("training the per-direction baselines")
@@ -37,9 +42,17 @@ def run_label_mapping(table: pl.DataFrame, config: MappingConfig, log: Callable[
               "direct MLP": score_baselines(baselines, test)}
     metrics = (summarize(scores["shared space"]) | summarize(score_space(space, dev), prefix="dev_")
                | summarize(scores["no sharing"], prefix="nosharing_") | summarize(scores["direct MLP"], prefix="baseline_"))
-    table = pl.DataFrame({"direction": list(scores["shared space"]),
-                          **{name: [f"{kind} {value:.3f}" for kind, value, _ in s.values()] for name, s in scores.items()}})
+    by_direction = pl.DataFrame({"direction": list(scores["shared space"]),
+                                 **{name: [f"{kind} {value:.3f}" for kind, value, _ in s.values()] for name, s in scores.items()}})
     rows = {f"{f}:{v}": space.decoder_row(f, v).detach().numpy() for f in space.formats for v in FORMATS[f].variables}
     classes = {f"{f}:{v}": name for name, members in EQUIVALENCES.items() for f, v in members}
     picture = emotion_space_figure(rows, classes, "Emotion space: decoder rows (PCA), coloured by equivalence class")
-    return MappingRun(space, metrics, table.sort("direction"), history, picture)
+    example = pl.from_pandas(LabelConverter(space).convert(EXAMPLE)).with_columns(pl.all().round(3))
+    return Trained(
+        metrics, save_space(space, workdir / "served"), {"space": history},
+        pictures={"emotion_space": picture}, captions={"emotion_space": "Decoder rows of every format in the shared space (PCA)"},
+        tables={"example": f"`{EXAMPLE}` ->\n\n" + markdown_table(example),
+                "directions": markdown_table(by_direction.sort("direction"), rows=by_direction.height),
+                "equivalence_classes": equivalence_table()},
+        details={"equivalences": equivalence_table()},
+    )

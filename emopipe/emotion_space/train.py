@@ -10,7 +10,6 @@ here one step takes a batch from every pair, so the space is shared across all o
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from emopipe.emotion_space.equivalences import EQUIVALENCES
 from emopipe.emotion_space.metrics import direction_score
 from emopipe.emotion_space.model import EmotionSpace, mapping_ffn, readout, reconstruction_loss, sharing_loss
 from emopipe.emotion_space.pairs import PairSplit
+from emopipe.training.in_memory import fit_in_memory
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ def _selection(scores: dict[str, tuple[str, float, int]]) -> float:
 
 
 def train_space(train: dict[str, PairSplit], dev: dict[str, PairSplit], config: MappingConfig,
-                equivalences=EQUIVALENCES, log: Callable[[str], None] = print) -> tuple[EmotionSpace, list[dict]]:
+                equivalences=EQUIVALENCES, log: Callable[[str], None] = print,
+                log_epoch: Callable[[int, float, float], None] | None = None) -> tuple[EmotionSpace, list[dict]]:
     """The dev-selected space and its per-epoch history (train loss, dev selection score)."""
     torch.manual_seed(config.seed)
     formats = sorted({f for s in train.values() for f in (s.left, s.right)})
@@ -108,26 +109,23 @@ def train_space(train: dict[str, PairSplit], dev: dict[str, PairSplit], config: 
     optimizer = torch.optim.Adam(space.parameters(), lr=config.learning_rate)
     rng = np.random.default_rng(config.seed)
     steps = max(math.ceil(len(s) / config.batch_size) for s in train.values())
-    best, best_score, history = None, -math.inf, []
-    for epoch in range(config.epochs):
-        space.train()
-        plans = {pid: _batches(len(s), config.batch_size, steps, rng) for pid, s in train.items()}
-        total = 0.0
-        for step in range(steps):
-            loss = sum(pair_loss(space, s, plans[pid][step], config.weights) for pid, s in train.items()) / len(train)
-            if config.weights.sharing:
-                loss = loss + config.weights.sharing * sharing_loss(space, equivalences)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
-        score = _selection(score_space(space, dev))
-        history.append({"epoch": epoch, "train_loss": total / steps, "dev_selection": score})
-        if score > best_score:
-            best, best_score = copy.deepcopy(space.state_dict()), score
-        log(f"label mapper epoch {epoch + 1}/{config.epochs}: loss {total / steps:.4f}, dev mean r/F1 {score:.4f}")
-    space.load_state_dict(best)
-    space.eval()
+
+    def batches(epoch: int) -> range:
+        plans.update({pid: _batches(len(s), config.batch_size, steps, rng) for pid, s in train.items()})
+        return range(steps)
+
+    def loss_fn(step: int) -> torch.Tensor:
+        loss = sum(pair_loss(space, s, plans[pid][step], config.weights) for pid, s in train.items()) / len(train)
+        return loss + config.weights.sharing * sharing_loss(space, equivalences) if config.weights.sharing else loss
+
+    def epoch_done(epoch: int, loss: float, score: float) -> None:
+        log(f"label mapper epoch {epoch + 1}/{config.epochs}: loss {loss:.4f}, dev mean r/F1 {score:.4f}")
+        if log_epoch is not None:
+            log_epoch(epoch, loss, score)
+
+    plans: dict[str, list[np.ndarray]] = {}
+    _, history = fit_in_memory(space, optimizer, config.epochs, batches, loss_fn, lambda: _selection(score_space(space, dev)),
+                               score_name="dev_selection", log_epoch=epoch_done)
     return space, history
 
 
@@ -140,20 +138,11 @@ def train_direct_baseline(train: PairSplit, dev: PairSplit, source: str, target:
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     rng = np.random.default_rng(config.seed)
     steps = math.ceil(len(train) / config.batch_size)
-    best, best_score = None, -math.inf
-    for _ in range(config.epochs):
-        model.train()
-        for idx in _batches(len(train), config.batch_size, steps, rng):
-            loss = reconstruction_loss(target, model(x[idx]), y[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            _, score = direction_score(target, readout(target, model(_values(dev, source))).numpy(), _values(dev, target).numpy())
-        score = -math.inf if math.isnan(score) else score
-        if best is None or score > best_score:
-            best, best_score = copy.deepcopy(model.state_dict()), score
-    model.load_state_dict(best)
-    return model.eval()
 
+    def dev_score() -> float:
+        _, score = direction_score(target, readout(target, model(_values(dev, source))).numpy(), _values(dev, target).numpy())
+        return -math.inf if math.isnan(score) else score
+
+    fit_in_memory(model, optimizer, config.epochs, lambda epoch: _batches(len(train), config.batch_size, steps, rng),
+                  lambda idx: reconstruction_loss(target, model(x[idx]), y[idx]), dev_score)
+    return model

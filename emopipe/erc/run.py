@@ -11,7 +11,6 @@ sees them). `dev_weighted_f1` is the champion rule's figure.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,38 +19,19 @@ import torch
 import torch.nn.functional as F
 
 from emopipe.erc.data import SPLITS, erc_split, labels_of
+from emopipe.erc.options import EaclOptions, ErcBudget
 from emopipe.erc.serving import export_eacl
-from emopipe.erc.train import KINDS, EaclOptions, ErcBudget, TrainedErc, nearest_anchor, train_erc
+from emopipe.erc.train import KINDS, TrainedErc, nearest_anchor, train_erc
 from emopipe.evaluation.metrics import classification_metrics, confusion
 from emopipe.evaluation.plots import anchor_cosine_figure, confusion_figure
 from emopipe.losses.anchor_contrastive import min_pairwise_angle_degrees
-from emopipe.training.encoders import TINY, load_encoder
+from emopipe.training.encoders import load_encoder
+from emopipe.training.device import host
 from emopipe.training.loop import predict
+from emopipe.training.trained import Trained
 
-BUDGETS = {
-    "smoke": ErcBudget(TINY, epochs=2, max_length=96, past_turns=8, batch_size=8, learning_rate=5e-3, head_learning_rate=1e-2,
-                       stage_two_lr=1e-2),
-    # MiniLM-L6 on 2 cores. The paper's full prompt (8 past turns) tied its baseline on MELD and takes about
-    # 45 minutes for the pair in float32; 2 past turns with the embeddings and 2 lowest layers frozen take
-    # about 20, and EACL leads on every MELD seed measured (README, EACL). Float32 on every CPU: those seeds
-    # were measured in float32. Heads at 3e-3 were chosen with the full prompt on EACL's MELD dev weighted F1.
-    "cpu": ErcBudget("base", epochs=2, max_length=128, past_turns=2, batch_size=32, learning_rate=8e-5, head_learning_rate=3e-3,
-                     stage_two_lr=1e-2, frozen_layers=2, bf16=False),
-    # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),
-    # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5, clipping at norm 5.
-    "gpu": ErcBudget("princeton-nlp/sup-simcse-roberta-large", epochs=8, max_length=256, past_turns=8, batch_size=64,
-                     learning_rate=1e-5, head_learning_rate=4e-4, step_gamma=0.5, max_grad_norm=5.0),
-}
-
-
-@dataclass
-class ErcRun:
-    dataset: str
-    metrics: dict[str, float]
-    model_dir: Path  # the EACL model as a servable folder (weights, config, tokenizer, anchors)
-    pictures: dict[str, bytes]
-    history: dict[str, list[dict]] = field(default_factory=dict)
-    config: dict = field(default_factory=dict)
+CAPTIONS = {"eacl_confusion": "EACL test confusion (rows: true label)", "baseline_confusion": "CE baseline test confusion",
+            "anchor_cosines": "Pairwise cosine between emotion anchors: before training, after stage 1, after stage 2"}
 
 
 def cosine_matrix(anchors: torch.Tensor) -> np.ndarray:
@@ -59,9 +39,10 @@ def cosine_matrix(anchors: torch.Tensor) -> np.ndarray:
     return (unit @ unit.T).numpy()
 
 
-def run_erc(dataset: str, table: pl.DataFrame, budget: ErcBudget, options: EaclOptions, checkpoint_root: Path,
-            inference_batch_size: int, train_baseline: bool = True, seed: int = 13, log: Callable[[str], None] = print,
-            log_metrics=lambda metrics, step: None) -> ErcRun:
+def run_erc(dataset: str, table: pl.DataFrame, budget: ErcBudget, options: EaclOptions, workdir: Path, seed: int = 13,
+            log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> Trained:
+    """EACL (and, with `options.baseline`, its CE baseline) trained and scored on `dataset`; the EACL
+    model exported to `workdir/served`."""
     names = labels_of(dataset)
     _, tokenizer, _ = load_encoder(budget.encoder)
     splits = {s: erc_split(table, dataset, s, tokenizer, budget.max_length, budget.past_turns,
@@ -74,43 +55,42 @@ def run_erc(dataset: str, table: pl.DataFrame, budget: ErcBudget, options: EaclO
     pictures: dict[str, bytes] = {}
     history: dict[str, list[dict]] = {}
     trained: dict[str, TrainedErc] = {}
-    for kind in KINDS if train_baseline else ("eacl",):
+    for kind in KINDS if options.baseline else ("eacl",):
         prefix = "" if kind == "eacl" else "baseline_"
-        model = train_erc(kind, splits, names, budget.encoder, budget, options, checkpoint_root / kind, inference_batch_size,
-                          seed, log=lambda s, k=kind: log(f"{k}: {s}"),
+        model = train_erc(kind, splits, names, budget, options, workdir / "checkpoints" / kind, seed,
+                          log=lambda s, k=kind: log(f"{k}: {s}"),
                           log_metrics=lambda m, step, k=kind: log_metrics({f"{k}_{key}": v for key, v in m.items()}, step))
         trained[kind], history[kind] = model, model.fit.history
         pad_id = model.tokenizer.pad_token_id
         if kind == "eacl":
-            reps = predict(model.model, splits["test"].ids, pad_id, inference_batch_size, bf16=budget.bf16, fn="represent")
+            reps = predict(model.model, splits["test"].ids, pad_id, budget.inference_batch_size, bf16=budget.bf16, fn="represent")
             y_pred = nearest_anchor(reps, model.anchors)
-            stage1 = model.model.anchors().detach().cpu()
+            stage1 = host(model.model.anchors())
             metrics |= {f"stage1_{k}": v for k, v in classification_metrics("test", y_test, nearest_anchor(reps, stage1), list(names)).items()
                         if "_f1_" not in k}
             metrics["stage1_dev_weighted_f1"] = model.fit.best_score
             metrics["dev_weighted_f1"] = model.dev_score
             metrics |= _geometry(model, names, options, pictures, dataset)
         else:
-            y_pred = predict(model.model, splits["test"].ids, pad_id, inference_batch_size, bf16=budget.bf16).argmax(1)
+            y_pred = predict(model.model, splits["test"].ids, pad_id, budget.inference_batch_size, bf16=budget.bf16).argmax(1)
             metrics[f"{prefix}dev_weighted_f1"] = model.dev_score
         metrics |= {f"{prefix}{k}": v for k, v in classification_metrics("test", y_test, y_pred, list(names)).items()}
         pictures[f"{kind}_confusion"] = confusion_figure(confusion(y_test, y_pred, len(names)), list(names),
                                                          f"{dataset}: {kind} test confusion")
         if kind == "baseline":
             del model.model  # only the EACL model is served
-    if train_baseline:
+    if options.baseline:
         metrics["eacl_gain_test_weighted_f1"] = metrics["test_weighted_f1"] - metrics["baseline_test_weighted_f1"]
-    model_dir = export_eacl(trained["eacl"], checkpoint_root / "eacl_model", dataset)
-    config = {"dataset": dataset, "budget": asdict(budget), "options": asdict(options), "seed": seed, "train_baseline": train_baseline,
-              "prompts": {s: len(splits[s].ids) for s in SPLITS}, "train_mean_tokens": float(lengths.mean())}
-    return ErcRun(dataset, metrics, model_dir, pictures, history, config)
+    model_dir = export_eacl(trained["eacl"], workdir / "served", dataset)
+    return Trained(metrics, model_dir, history, pictures=pictures, captions=CAPTIONS,
+                   details={"prompts": {s: len(splits[s].ids) for s in SPLITS}, "train_mean_tokens": float(lengths.mean())})
 
 
 def _geometry(model: TrainedErc, names, options: EaclOptions, pictures: dict, dataset: str) -> dict[str, float]:
     """Anchor geometry before training, after stage 1 and final (after stage 2); the pairwise cosine
     pictures go into `pictures`."""
     with torch.no_grad():
-        stage1 = model.model.anchors().detach().cpu()
+        stage1 = host(model.model.anchors())
     panels = {"before training": cosine_matrix(model.initial_anchors), "after stage 1": cosine_matrix(stage1)}
     if options.stage_two:
         panels["after stage 2"] = cosine_matrix(model.anchors)

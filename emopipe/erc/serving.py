@@ -29,6 +29,7 @@ from emopipe.training.loop import predict
 
 ANCHORS_FILE = "anchors.safetensors"
 COLUMNS = ["turn", "speaker", "emotion", "score"]
+EXAMPLE = pd.DataFrame({"speaker": ["Ross", "Rachel"], "text": ["We were on a break!", "I can't believe you said that."]})
 
 
 def export_eacl(model, folder: Path, dataset: str) -> Path:

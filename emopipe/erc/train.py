@@ -26,7 +26,7 @@ Differences from the reference code, on purpose:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,47 +35,15 @@ import torch.nn.functional as F
 from sklearn.metrics import f1_score
 
 from emopipe.erc.data import ErcSplit
+from emopipe.erc.options import EaclOptions, ErcBudget
 from emopipe.losses.anchor_contrastive import anchor_contrastive_loss, angle_loss, pair_similarity
 from emopipe.models.eacl import AnchorClassifier, EaclConfig, EaclModel
+from emopipe.training.device import host
 from emopipe.training.encoders import freeze_lower, load_encoder
+from emopipe.training.in_memory import fit_in_memory
 from emopipe.training.loop import FitConfig, FitResult, fit, predict
 
 KINDS = ("eacl", "baseline")
-
-
-@dataclass(frozen=True)
-class EaclOptions:
-    ce_weight: float = 0.1
-    contrastive_weight: float = 0.9
-    angle_weight: float = 0.1  # 0: the no-angle ablation
-    temperature: float = 0.1
-    anchor_dim: int = 256
-    stage_two: bool = True  # False: the no-stage-2 ablation (stage-1 anchors predict)
-    stage_two_epochs: int = 10
-    stage_two_lr: float | None = None  # None: the budget's
-    stage_two_batch_size: int = 64
-
-    def __post_init__(self):
-        if self.temperature <= 0 or min(self.ce_weight, self.contrastive_weight, self.angle_weight) < 0:
-            raise ValueError("temperature must be > 0 and the loss weights >= 0")
-
-
-@dataclass(frozen=True)
-class ErcBudget:
-    """What one profile spends on one ERC dataset (both EACL and its baseline get all of it)."""
-    encoder: str
-    epochs: int
-    max_length: int
-    past_turns: int
-    batch_size: int
-    learning_rate: float  # encoder
-    head_learning_rate: float  # CE head and anchor MLP
-    step_gamma: float | None = None
-    dialogue_limit: int | None = None  # train dialogues kept (seeded); None: all
-    frozen_layers: int = 0
-    stage_two_lr: float = 1e-4  # the reference's; the cpu budget's anchors need a larger step (chosen on dev)
-    max_grad_norm: float = 1.0  # total gradient norm is clipped to this (the reference: 5.0)
-    bf16: bool = True  # bf16 autocast where the device has it (CUDA, CPUs with native bf16); False: float32 everywhere
 
 
 @dataclass
@@ -96,7 +64,7 @@ def weighted_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 def nearest_anchor(reps: np.ndarray, anchors: torch.Tensor) -> np.ndarray:
-    return pair_similarity(torch.as_tensor(reps), anchors.detach().cpu()).argmax(1).numpy()
+    return pair_similarity(torch.as_tensor(reps), host(anchors)).argmax(1).numpy()
 
 
 @torch.no_grad()
@@ -120,26 +88,25 @@ def build_model(encoder_spec: str, label_words: tuple[str, ...], options: EaclOp
     return EaclModel(encoder, config, words), tokenizer, encoder_path
 
 
-def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ...], encoder_spec: str, budget: ErcBudget,
-              options: EaclOptions, checkpoint_dir: Path, inference_batch_size: int, seed: int = 13,
-              log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> TrainedErc:
+def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ...], budget: ErcBudget, options: EaclOptions,
+              checkpoint_dir: Path, seed: int = 13, log: Callable[[str], None] = print,
+              log_metrics=lambda metrics, step: None) -> TrainedErc:
     """Stage 1 (and, for EACL, stage 2); the model comes back dev-selected, with the anchors that predict."""
     if kind not in KINDS:
         raise ValueError(f"unknown ERC model kind {kind!r}; expected one of {KINDS}")
-    model, tokenizer, encoder_path = build_model(encoder_spec, label_words, options, budget.frozen_layers, seed)
+    model, tokenizer, encoder_path = build_model(budget.encoder, label_words, options, budget.frozen_layers, seed)
     with torch.no_grad():
-        initial_anchors = model.anchors().detach().cpu()
+        initial_anchors = host(model.anchors())
     pad_id = tokenizer.pad_token_id
-    y_train = torch.as_tensor(splits["train"].labels)
     dev = splits["dev"]
 
     def run(m, ids, fn):
-        return predict(m, ids, pad_id, inference_batch_size, bf16=budget.bf16, fn=fn)
+        return predict(m, ids, pad_id, budget.inference_batch_size, bf16=budget.bf16, fn=fn)
 
     if kind == "eacl":
-        def loss_fn(m, idx, x, mask):
-            logits, reps = m.heads(m.mask_state(x, mask))
-            y, anchors = y_train[idx].to(x.device), m.anchors()
+        def loss_fn(m, batch):
+            logits, reps = m.heads(m.mask_state(batch.input_ids, batch.attention_mask))
+            y, anchors = batch["label"], m.anchors()
             loss = options.ce_weight * F.cross_entropy(logits, y) + options.contrastive_weight * anchor_contrastive_loss(
                 reps, y, anchors, options.temperature)
             return loss + options.angle_weight * angle_loss(anchors)[0] if options.angle_weight else loss
@@ -147,8 +114,8 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
         def dev_fn(m):
             return {"dev_weighted_f1": weighted_f1(dev.labels, nearest_anchor(run(m, dev.ids, "represent"), m.anchors()))}
     else:
-        def loss_fn(m, idx, x, mask):
-            return F.cross_entropy(m(x, mask), y_train[idx].to(x.device))
+        def loss_fn(m, batch):
+            return F.cross_entropy(m(batch.input_ids, batch.attention_mask), batch["label"])
 
         def dev_fn(m):
             return {"dev_weighted_f1": weighted_f1(dev.labels, run(m, dev.ids, "forward").argmax(1))}
@@ -156,40 +123,34 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
     fit_config = FitConfig(epochs=budget.epochs, batch_size=budget.batch_size, learning_rate=budget.learning_rate,
                            head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16,
                            selection_metric="dev_weighted_f1", step_gamma=budget.step_gamma, max_grad_norm=budget.max_grad_norm)
-    config = {"kind": kind, "eacl": model.config.to_dict(), "labels": list(label_words), "encoder": encoder_spec,
+    config = {"kind": kind, "eacl": model.config.to_dict(), "labels": list(label_words), "encoder": budget.encoder,
               "encoder_path": encoder_path, "budget": asdict(budget), "options": asdict(options), "seed": seed}
     result = fit(model, splits["train"].ids, pad_id, loss_fn, dev_fn, fit_config, checkpoint_dir, config, log=log,
-                 log_metrics=log_metrics)
+                 log_metrics=log_metrics, per_example={"label": torch.as_tensor(splits["train"].labels)})
     log(f"best epoch {result.best_epoch + 1} (dev weighted F1 {result.best_score:.4f}) on {result.device}")
     with torch.no_grad():
-        anchors = model.anchors().detach().cpu()
+        anchors = host(model.anchors())
     if kind == "eacl" and options.stage_two:
         reps = {name: run(model, splits[name].ids, "represent") for name in ("train", "dev")}
-        if options.stage_two_lr is None:
-            options = replace(options, stage_two_lr=budget.stage_two_lr)
-        anchors, dev_score = stage_two(reps, {name: splits[name].labels for name in reps}, anchors, options, seed, log)
+        anchors, dev_score = stage_two(reps, {name: splits[name].labels for name in reps}, anchors, options, budget.stage_two_lr,
+                                       seed, log)
     else:
         dev_score = result.best_score
     return TrainedErc(kind, model, tokenizer, encoder_path, anchors, initial_anchors, dev_score, result, config)
 
 
-def stage_two(reps: dict[str, np.ndarray], labels: dict[str, np.ndarray], anchors: torch.Tensor, options: EaclOptions, seed: int,
-              log: Callable[[str], None] = print) -> tuple[torch.Tensor, float]:
-    """Fine-tune the anchors as a cosine classifier over frozen representations; the dev-best epoch's
-    anchors and their dev weighted F1."""
+def stage_two(reps: dict[str, np.ndarray], labels: dict[str, np.ndarray], anchors: torch.Tensor, options: EaclOptions, lr: float,
+              seed: int, log: Callable[[str], None] = print) -> tuple[torch.Tensor, float]:
+    """Fine-tune the anchors as a cosine classifier over frozen representations (Adam at `lr`); the
+    dev-best epoch's anchors and their dev weighted F1."""
     torch.manual_seed(seed)
     clf = AnchorClassifier(anchors, options.temperature)
-    optimizer = torch.optim.Adam(clf.parameters(), lr=options.stage_two_lr)
+    optimizer = torch.optim.Adam(clf.parameters(), lr=lr)
     x, y = torch.as_tensor(reps["train"]), torch.as_tensor(labels["train"])
-    best, best_score = None, -1.0
-    for epoch in range(options.stage_two_epochs):
-        for idx in torch.randperm(len(x)).split(options.stage_two_batch_size):
-            optimizer.zero_grad(set_to_none=True)
-            F.cross_entropy(clf(x[idx]), y[idx]).backward()
-            optimizer.step()
-        with torch.no_grad():
-            score = weighted_f1(labels["dev"], clf(torch.as_tensor(reps["dev"])).argmax(1).numpy())
-        if score > best_score:
-            best, best_score = clf.weight.detach().clone(), score
-        log(f"stage 2 epoch {epoch + 1}/{options.stage_two_epochs}: dev weighted F1 {score:.4f}")
-    return best, best_score
+    best, _ = fit_in_memory(
+        clf, optimizer, options.stage_two_epochs, lambda epoch: torch.randperm(len(x)).split(options.stage_two_batch_size),
+        lambda idx: F.cross_entropy(clf(x[idx]), y[idx]),
+        lambda: weighted_f1(labels["dev"], clf(torch.as_tensor(reps["dev"])).argmax(1).numpy()),
+        score_name="dev_weighted_f1",
+        log_epoch=lambda epoch, loss, score: log(f"stage 2 epoch {epoch + 1}/{options.stage_two_epochs}: dev weighted F1 {score:.4f}"))
+    return clf.weight.detach().clone(), best

@@ -31,7 +31,7 @@ def retrieval_scores(split: str, embeddings: np.ndarray, labels: np.ndarray) -> 
     from pytorch_metric_learning.utils.inference import CustomKNN
 
     calculator = AccuracyCalculator(include=("mean_reciprocal_rank", "precision_at_1", "mean_average_precision_at_r"),
-                                    k="max_bin_count", knn_func=CustomKNN(CosineSimilarity()), device=torch.device("cpu"))
+                                    k="max_bin_count", knn_func=CustomKNN(CosineSimilarity()))
     scores = calculator.get_accuracy(torch.tensor(embeddings, dtype=torch.float32), torch.tensor(labels))  # copies: inputs may be read-only
     return {f"{split}_mrr": float(scores["mean_reciprocal_rank"]), f"{split}_p_at_1": float(scores["precision_at_1"]),
             f"{split}_map_at_r": float(scores["mean_average_precision_at_r"])}

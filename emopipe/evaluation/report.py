@@ -8,6 +8,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+import polars as pl
+
 
 @dataclass
 class Table:
@@ -35,6 +37,13 @@ class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
     level: int = 2
+
+
+def markdown_table(df: pl.DataFrame, rows: int = 5) -> str:
+    """The first `rows` rows of a table as Markdown (for the Dagster UI)."""
+    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
+                   fmt_str_lengths=60, tbl_cols=-1, tbl_rows=rows, tbl_width_chars=10_000):
+        return str(df.head(rows))
 
 
 def _cell(text: str) -> str:

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 from emopipe.evaluation.paper import METHODS, Figure, Method
 from emopipe.evaluation.report import Bullets, Picture, Section, Table
-from emopipe.tracking.run_records import ModelRecord, RunRecord
+from emopipe.evaluation.records import ModelRecord, RunRecord
 
-ENCODER_PARAMS = ("profile_encoder", "budget_encoder", "encoder")
+ENCODER_PARAMS = ("encoder", "profile_encoder", "budget_encoder")  # runs before budgets recorded it under the older names
 
 
 def ablation_key(target: str, params: dict[str, str]) -> str:

@@ -8,29 +8,17 @@ batch per epoch otherwise)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
 import numpy as np
 import polars as pl
 import torch
 
-from emopipe.evaluation.downstream import binary_scores
+from emopipe.evaluation.probes import binary_scores
 from emopipe.models.text_models import TextModel, TextModelConfig
+from emopipe.retrofitting.options import FewShotOptions
 from emopipe.training.batching import tokenize
 from emopipe.training.encoders import load_encoder
 from emopipe.training.loop import FitConfig, fit, predict
 from emopipe.training.token_cache import token_ids
-
-
-@dataclass(frozen=True)
-class FewShotOptions:
-    sizes: tuple[int, ...] = (16, 64, 256)  # examples per class
-    seeds: tuple[int, ...] = (0, 1, 2)
-    batch_size: int = 16
-    min_epochs: int = 2
-    min_steps: int = 20
-    learning_rate: float = 5e-5
-    head_learning_rate: float = 1e-3
 
 
 def sample_per_class(train: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
@@ -54,9 +42,9 @@ def few_shot_run(encoder_path: str, train: pl.DataFrame, evaluate: pl.DataFrame,
                        learning_rate=options.learning_rate, head_learning_rate=options.head_learning_rate, seed=seed, bf16=bf16,
                        log_every=10_000)
 
-    def loss_fn(m, idx, x, mask):
-        return torch.nn.functional.cross_entropy(m(x, mask), y[idx].to(x.device))
+    def loss_fn(m, batch):
+        return torch.nn.functional.cross_entropy(m(batch.input_ids, batch.attention_mask), batch["label"])
 
-    fit(model, ids, tokenizer.pad_token_id, loss_fn, None, config, None, {"few_shot": n}, log=lambda s: None)
+    fit(model, ids, tokenizer.pad_token_id, loss_fn, None, config, None, {"few_shot": n}, log=lambda s: None, per_example={"label": y})
     logits = predict(model, eval_ids, tokenizer.pad_token_id, 128, bf16=bf16)
     return binary_scores("", evaluate["label"].to_numpy(), logits.argmax(1))

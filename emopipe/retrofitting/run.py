@@ -6,57 +6,31 @@ Scored for each: k-means AMI/ARI/FMS and retrieval MRR/P@1/MAP@R on GoEmotions s
 embeddings; a logistic-regression probe on frozen embeddings for SST-2 (dev) and sarcasm (test);
 drift against the base encoder on SST-2 dev sentences. Few-shot fine-tuning (16/64/256 per class x
 3 seeds) runs for base and retrofitted only: the ablation's figures are the embedding ones.
-Budgets per profile are in `BUDGETS`: on the cpu profile the contrastive phase sees 16,000 sampled
-items and the probes train on 4,000 sentences per task (the paper: all of them).
+Budgets per profile are in `options.BUDGETS`.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from emopipe.evaluation.downstream import mean_and_std, probe_scores
+from emopipe.evaluation.probes import mean_and_std, probe_scores
 from emopipe.evaluation.embedding_quality import clustering_scores, embedding_drift, retrieval_scores
 from emopipe.evaluation.plots import embedding_projection_figure
-from emopipe.retrofitting.few_shot import FewShotOptions, few_shot_run
-from emopipe.retrofitting.train import RetrofitOptions, build_retrofit_model, retrofit
-from emopipe.training.encoders import TINY
+from emopipe.evaluation.report import markdown_table
+from emopipe.retrofitting.few_shot import few_shot_run
+from emopipe.retrofitting.options import FewShotOptions, RetrofitBudget, RetrofitOptions
+from emopipe.retrofitting.train import build_retrofit_model, retrofit
+from emopipe.training.encoders import save_encoder
 from emopipe.training.loop import predict
-from emopipe.training.profiles import Profile
 from emopipe.training.token_cache import token_ids
+from emopipe.training.trained import Trained
 
 TASK_EVAL_SPLIT = {"sst2": "dev", "sarcasm": "test"}  # SST-2's test labels are not public
-
-
-@dataclass(frozen=True)
-class RetrofitBudget:
-    encoders: tuple[str, ...]  # which encoders get retrofitted, each registered and evaluated on its own
-    examples_per_epoch: int | None  # items the class-balanced sampler draws per epoch (None: the train split's size)
-    probe_train_limit: int | None  # probe training sentences per task (None: all)
-    eval_limit: int | None  # GoEmotions dev/test items scored (None: all)
-    picture_items: int = 2000
-
-
-BUDGETS = {
-    "smoke": RetrofitBudget((TINY,), examples_per_epoch=64, probe_train_limit=60, eval_limit=80, picture_items=60),
-    "cpu": RetrofitBudget(("base",), examples_per_epoch=16_000, probe_train_limit=4_000, eval_limit=None),
-    "gpu": RetrofitBudget(("bert-base-uncased", "roberta-base"), examples_per_epoch=None, probe_train_limit=None, eval_limit=None),
-}
-
-
-@dataclass
-class RetrofitRun:
-    encoder: str
-    metrics: dict[str, float]
-    model_dir: Path  # the retrofitted encoder as a Hugging Face directory (save_pretrained, tokenizer included)
-    picture: bytes
-    history: list[dict]
-    config: dict
 
 
 def _split(goemotions_vad: pl.DataFrame, split: str, limit: int | None, seed: int) -> pl.DataFrame:
@@ -72,10 +46,10 @@ def _task(downstream: pl.DataFrame, task: str, split: str, limit: int | None, se
 
 
 def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: pl.DataFrame, downstream: pl.DataFrame,
-                 profile: Profile, budget: RetrofitBudget, options: RetrofitOptions, few_shot: FewShotOptions,
-                 checkpoint_root: Path, seed: int = 13, log: Callable[[str], None] = print,
-                 log_metrics=lambda metrics, step: None) -> RetrofitRun:
-    options = replace(options, examples_per_epoch=options.examples_per_epoch or budget.examples_per_epoch)
+                 budget: RetrofitBudget, options: RetrofitOptions, few_shot: FewShotOptions, workdir: Path, run_config: dict,
+                 seed: int = 13, log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> Trained:
+    """Base, retrofitted and lambda = 0 scored side by side; the retrofitted encoder saved to
+    `workdir/served` as a Hugging Face directory."""
     go = {s: _split(goemotions_vad, s, None if s == "train" else budget.eval_limit, seed) for s in ("train", "dev", "test")}
     tasks = {task: {"train": _task(downstream, task, "train", None, seed), "eval": _task(downstream, task, split, None, seed)}
              for task, split in TASK_EVAL_SPLIT.items()}
@@ -86,8 +60,8 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
     y_test = go["test"]["label_id"].cast(pl.Int64).to_numpy()
 
     def embed_all(model, tokenizer, encoder_path) -> dict[str, np.ndarray]:
-        return {name: predict(model, token_ids(tokenizer, encoder_path, series, profile.max_length), tokenizer.pad_token_id,
-                              profile.inference_batch_size, bf16=profile.bf16, fn="embed") for name, series in texts.items()}
+        return {name: predict(model, token_ids(tokenizer, encoder_path, series, budget.max_length), tokenizer.pad_token_id,
+                              budget.inference_batch_size, bf16=budget.bf16, fn="embed") for name, series in texts.items()}
 
     def embedding_metrics(prefix: str, emb: dict[str, np.ndarray]) -> dict[str, float]:
         out = clustering_scores("test", emb["test"], y_test, seed) | retrieval_scores("test", emb["test"], y_test)
@@ -101,37 +75,34 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
         for task, parts in tasks.items():
             for n in few_shot.sizes:
                 log(f"{prefix}: few-shot {task}, {n} per class, seeds {list(few_shot.seeds)}")
-                runs = [few_shot_run(encoder_path, parts["train"], parts["eval"], n, s, few_shot, profile.max_length, profile.bf16)
+                runs = [few_shot_run(encoder_path, parts["train"], parts["eval"], n, s, few_shot, budget.max_length, budget.bf16)
                         for s in few_shot.seeds]
                 out |= mean_and_std(f"{prefix}_{task}_fewshot{n}", runs)
         return out
 
     def train_variant(name: str, variant: RetrofitOptions):
-        model, tokenizer, encoder_path = build_retrofit_model(encoder_spec, variant, profile.frozen_layers)
-        ids = token_ids(tokenizer, encoder_path, go["train"]["text"], profile.max_length)
-        dev_ids = token_ids(tokenizer, encoder_path, go["dev"]["text"], profile.max_length)
+        model, tokenizer, encoder_path = build_retrofit_model(encoder_spec, variant, budget.frozen_layers, seed)
+        ids = token_ids(tokenizer, encoder_path, go["train"]["text"], budget.max_length)
+        dev_ids = token_ids(tokenizer, encoder_path, go["dev"]["text"], budget.max_length)
         y_dev = go["dev"]["label_id"].cast(pl.Int64).to_numpy()
 
         def dev_fn(m):
-            return retrieval_scores("dev", predict(m, dev_ids, tokenizer.pad_token_id, profile.inference_batch_size,
-                                                   bf16=profile.bf16, fn="embed"), y_dev)
+            return retrieval_scores("dev", predict(m, dev_ids, tokenizer.pad_token_id, budget.inference_batch_size,
+                                                   bf16=budget.bf16, fn="embed"), y_dev)
 
-        result = retrofit(model, ids, go["train"]["label_id"].cast(pl.Int64).to_numpy(), tokenizer.pad_token_id, profile, variant,
-                          dev_fn, checkpoint_root / name, {"encoder": encoder_spec, "profile": profile.to_dict()}, seed=seed,
+        result = retrofit(model, ids, go["train"]["label_id"].cast(pl.Int64).to_numpy(), tokenizer.pad_token_id, budget, variant,
+                          dev_fn, workdir / "checkpoints" / name, {"run": run_config, "encoder": encoder_spec}, seed=seed,
                           log=lambda s: log(f"{name}: {s}"), log_metrics=lambda m, step: log_metrics({f"{name}_{k}": v for k, v in m.items()}, step))
         return model, tokenizer, encoder_path, result
 
-    base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, profile.frozen_layers)
+    base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, budget.frozen_layers, seed)
     log(f"embedding the evaluation sets with the base encoder {encoder_spec}")
     base_emb = embed_all(base_model, tokenizer, base_path)
     metrics = embedding_metrics("base", base_emb)
     del base_model
 
     model, tokenizer, _, result = train_variant("retrofitted", options)
-    model_dir = checkpoint_root / "retrofitted_plm"
-    shutil.rmtree(model_dir, ignore_errors=True)
-    model.encoder.save_pretrained(model_dir)
-    tokenizer.save_pretrained(model_dir)
+    model_dir = save_encoder(model.encoder, tokenizer, workdir / "served")
     emb = embed_all(model, tokenizer, base_path)  # same tokenizer: reuse its token cache
     metrics |= embedding_metrics("retrofitted", emb) | {"retrofitted_delta_emb": embedding_drift(base_emb["sst2_eval"], emb["sst2_eval"])}
     metrics |= {k: v for k, v in result.history[result.best_epoch].items() if k.startswith("dev_")}
@@ -150,6 +121,13 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
     picture = embedding_projection_figure(
         {f"base ({encoder_spec})": base_emb["test"][shown], "retrofitted": emb["test"][shown]}, [groups[i] for i in y_test[shown]],
         f"GoEmotions test embeddings (t-SNE, {len(shown)} items), coloured by Ekman group")
-    config = {"encoder": encoder_spec, "options": asdict(options), "few_shot": asdict(few_shot), "budget": asdict(budget),
-              "profile": profile.to_dict(), "seed": seed}
-    return RetrofitRun(encoder_spec, metrics, model_dir, picture, result.history, config)
+    return Trained(metrics, model_dir, {"retrofitted": result.history}, pictures={"embeddings_tsne": picture},
+                   captions={"embeddings_tsne": f"GoEmotions test embeddings, base vs retrofitted (t-SNE), {encoder_spec}"},
+                   tables={"comparison": markdown_table(comparison(metrics), rows=40)})
+
+
+def comparison(metrics: dict[str, float]) -> pl.DataFrame:
+    """One row per metric, one column per encoder variant (base, retrofitted, nopreservation)."""
+    variants = ("base", "retrofitted", "nopreservation")
+    names = sorted({k.split("_", 1)[1] for k in metrics if k.split("_", 1)[0] in variants and "train_" not in k})
+    return pl.DataFrame({"metric": names, **{v: [round(metrics.get(f"{v}_{n}", float("nan")), 4) for n in names] for v in variants}})

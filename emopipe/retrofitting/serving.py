@@ -15,6 +15,7 @@ from emopipe.training.encoders import load_encoder
 from emopipe.training.loop import predict
 
 MAX_LENGTH = 128  # tokens per text when embedding
+EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
 
 
 class EncoderReader:

@@ -4,7 +4,7 @@ goes through a projection head to 64-d, trained with a supervised contrastive lo
 single-label train, plus lambda x the MSE between the embedding and a frozen copy's.
 
 No reference code is public; where the paper is silent we chose, and each choice is config
-(`RetrofitOptions`):
+(`options.RetrofitOptions`):
 - temperature 0.1 (Khosla et al.'s value for SupCon at moderate batch sizes);
 - an MLP projection head (Linear-ReLU-Linear, as SimCLR and SupCon; `projection: linear` by config);
 - lambda 10: the raw MSE between MiniLM sentence embeddings is ~0.007 at the start (dropout alone)
@@ -29,29 +29,9 @@ import torch
 from emopipe.losses.preservation import preservation_loss
 from emopipe.losses.supervised_contrastive import supervised_contrastive_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
+from emopipe.retrofitting.options import RetrofitBudget, RetrofitOptions
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, FitResult, fit, predict
-from emopipe.training.profiles import Profile
-
-PROJECTIONS = ("linear", "mlp")
-
-
-@dataclass(frozen=True)
-class RetrofitOptions:
-    temperature: float = 0.1
-    preservation_weight: float = 10.0  # lambda; 0 is the ablation without preservation
-    projection: str = "mlp"  # linear | mlp
-    projection_dim: int = 64
-    m_per_class: int = 4
-    examples_per_epoch: int | None = None  # sampler length; None: the size of the training split
-    epochs: int = 1
-
-    def __post_init__(self):
-        if self.projection not in PROJECTIONS:
-            raise ValueError(f"unknown projection {self.projection!r}; expected one of {PROJECTIONS}")
-        if self.temperature <= 0 or self.preservation_weight < 0:
-            raise ValueError("temperature must be > 0 and preservation_weight >= 0")
-
 
 def class_balanced_batches(labels: np.ndarray, m: int, batch_size: int, examples: int, seed: int) -> list[np.ndarray]:
     """Batches of `m` items from each of `batch_size // m` classes, from `MPerClassSampler`, seeded so a
@@ -73,37 +53,41 @@ def class_balanced_batches(labels: np.ndarray, m: int, batch_size: int, examples
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
-def build_retrofit_model(encoder_spec: str, options: RetrofitOptions, frozen_layers: int = 0):
+def build_retrofit_model(encoder_spec: str, options: RetrofitOptions, frozen_layers: int = 0, seed: int = 13):
+    """The encoder with a fresh projection head, initialised from `seed` (not from whatever random
+    state the process is in, so a variant trains the same alone or after other models)."""
     encoder, tokenizer, encoder_path = load_encoder(encoder_spec)
+    torch.manual_seed(seed)
     freeze_lower(encoder, frozen_layers)
     config = TextModelConfig(f"{options.projection}_projection", encoder.config.hidden_size, options.projection_dim)
     return TextModel(encoder, config), tokenizer, encoder_path
 
 
-def retrofit(model: TextModel, train_ids: list[list[int]], train_labels: np.ndarray, pad_id: int, profile: Profile,
+def retrofit(model: TextModel, train_ids: list[list[int]], train_labels: np.ndarray, pad_id: int, budget: RetrofitBudget,
              options: RetrofitOptions, dev_fn, checkpoint_dir: Path, model_config: dict, seed: int = 13,
              log: Callable[[str], None] = print, log_metrics=lambda metrics, step: None) -> FitResult:
     """Train `model` in place (dev-selected epoch loaded back); `dev_fn` scores it on dev."""
-    examples = options.examples_per_epoch or len(train_ids)
+    examples = budget.examples_per_epoch or len(train_ids)
 
     def batches(epoch: int) -> list[np.ndarray]:
-        return class_balanced_batches(train_labels, options.m_per_class, profile.batch_size, examples, seed + epoch)
+        return class_balanced_batches(train_labels, options.m_per_class, budget.batch_size, examples, seed + epoch)
 
     drawn = np.unique(np.concatenate([np.concatenate(batches(e)) for e in range(options.epochs)]))
     log(f"frozen-copy embeddings for the {len(drawn)} training items the sampler draws")
     frozen = np.zeros((len(train_ids), model.config.hidden_size), dtype=np.float32)
-    frozen[drawn] = predict(model, [train_ids[i] for i in drawn], pad_id, profile.inference_batch_size, bf16=profile.bf16, fn="embed")
-    frozen_t, labels_t = torch.from_numpy(frozen), torch.tensor(train_labels)  # a copy: the labels arrive read-only from Arrow
+    frozen[drawn] = predict(model, [train_ids[i] for i in drawn], pad_id, budget.inference_batch_size, bf16=budget.bf16, fn="embed")
 
-    def loss_fn(m, idx, x, mask):
-        embedding = m.embed(x, mask)
-        contrastive = supervised_contrastive_loss(m.head_of(embedding), labels_t[idx].to(x.device), options.temperature)
+    def loss_fn(m, batch):
+        embedding = m.embed(batch.input_ids, batch.attention_mask)
+        contrastive = supervised_contrastive_loss(m.head_of(embedding), batch["label"], options.temperature)
         if options.preservation_weight == 0:
             return contrastive
-        return contrastive + options.preservation_weight * preservation_loss(embedding, frozen_t[idx].to(x.device))
+        return contrastive + options.preservation_weight * preservation_loss(embedding, batch["frozen"])
 
-    fit_config = FitConfig(epochs=options.epochs, batch_size=profile.batch_size, learning_rate=profile.learning_rate,
-                           head_learning_rate=profile.head_learning_rate, seed=seed, bf16=profile.bf16,
+    fit_config = FitConfig(epochs=options.epochs, batch_size=budget.batch_size, learning_rate=budget.learning_rate,
+                           head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16,
                            selection_metric="dev_map_at_r")
+    # copies: the labels arrive read-only from Arrow
+    per_example = {"label": torch.tensor(train_labels), "frozen": torch.from_numpy(frozen)}
     return fit(model, train_ids, pad_id, loss_fn, dev_fn, fit_config, checkpoint_dir, model_config | {"retrofit": asdict(options)},
-               log=log, log_metrics=log_metrics, batches=batches)
+               log=log, log_metrics=log_metrics, batches=batches, per_example=per_example)

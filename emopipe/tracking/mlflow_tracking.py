@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,6 +112,27 @@ class MlflowTracking(dg.ConfigurableResource):
         if "model_dir" not in artifacts or not (local / artifacts["model_dir"]["path"]).is_dir():
             raise ValueError(f"{model_uri} holds no model_dir artifact")
         return local / artifacts["model_dir"]["path"]
+
+    def cached_model_dir(self, model_uri: str, cache_root: Path) -> Path:
+        """The `model_dir` folder of `models:/name/version`, downloaded once per version into
+        `cache_root/<name>-v<version>` (staged and renamed, so two processes never see half a folder):
+        how a registered encoder becomes a local Hugging Face directory."""
+        name, version = model_uri.removeprefix("models:/").rsplit("/", 1)
+        target = cache_root / f"{name}-v{version}"
+        if (target / "config.json").exists():
+            return target
+        cache_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache_root, prefix=f".{target.name}.") as folder:
+            found = self.model_dir(model_uri, Path(folder) / "download")
+            if not (found / "config.json").exists():
+                raise ValueError(f"{model_uri} holds no Hugging Face model directory (config.json + tokenizer)")
+            staging = Path(folder) / "staged"
+            shutil.copytree(found, staging)
+            try:
+                staging.rename(target)
+            except OSError:  # another process put the same version there first
+                pass
+        return target
 
     def end_runs_of(self, dagster_run_id: str, reason: str) -> list[str]:
         """Mark every MLflow run still RUNNING for a dead Dagster run as FAILED, with `reason` as a tag."""

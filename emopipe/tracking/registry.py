@@ -4,8 +4,6 @@ model config, and explicit pinned requirements. Nothing is pickled."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -13,9 +11,8 @@ import mlflow
 from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
 
-from emopipe.tracking.champion import current_champion
-from emopipe.tracking.served_model import READER_KEY
-from emopipe.tracking.uris import redact
+from emopipe.tracking import signatures
+from emopipe.tracking.served_model import READER_KEY, open_reader
 
 ADAPTER = Path(__file__).with_name("served_model.py")
 # What a reader needs at load time besides emopipe itself (which must be installed where the model loads).
@@ -34,10 +31,14 @@ def requirements() -> list[str]:
     return pins
 
 
-def log_served_model(name: str, model_dir: Path, reader: str, signature: ModelSignature, example, description: str = "") -> str:
+def log_served_model(name: str, model_dir: Path, reader: str, signature: ModelSignature | None, example,
+                     description: str = "") -> str:
     """Log `model_dir` as a pyfunc served by `reader` (`module:function`) under the active run,
-    register it as `name` and return the new version. MLflow loads it once here to check the
-    example against the signature."""
+    register it as `name` and return the new version. Without a signature, the model takes texts
+    and its outputs are what the reader answers to the example. MLflow loads the model once here
+    to check the example against the signature."""
+    if signature is None:
+        signature = signatures.texts(example, open_reader(reader, model_dir).predict(example, {}))
     info = mlflow.pyfunc.log_model(name="model", python_model=str(ADAPTER), artifacts={"model_dir": str(model_dir)},
                                    model_config={READER_KEY: reader}, signature=signature, input_example=example,
                                    pip_requirements=requirements(), registered_model_name=name)
@@ -45,29 +46,3 @@ def log_served_model(name: str, model_dir: Path, reader: str, signature: ModelSi
     if description:
         MlflowClient().update_model_version(name, registered, description=description)
     return registered
-
-
-def champion_model_dir(name: str, cache_root: Path, tracking_uri: str) -> Path:
-    """The `model_dir` files of `name@champion`, downloaded once per version under `cache_root`: how a
-    registered encoder (`encoder: retrofitted`) becomes a local Hugging Face directory."""
-    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
-    names = {m.name for m in client.search_registered_models(filter_string=f"name = '{name}'")}
-    champion = current_champion(client, name) if name in names else None
-    if champion is None:
-        raise ValueError(f"no {name}@champion in the registry at {redact(tracking_uri)}: materialize the asset that registers it first")
-    target = cache_root / f"{name}-v{champion.version}"
-    if not (target / "config.json").exists():
-        with tempfile.TemporaryDirectory() as tmp:
-            local = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{champion.version}", dst_path=tmp,
-                                                             tracking_uri=tracking_uri))
-            found = next((p.parent for p in local.rglob("tokenizer_config.json") if (p.parent / "config.json").exists()), None)
-            if found is None:
-                raise ValueError(f"{name} v{champion.version} holds no Hugging Face model directory (config.json + tokenizer)")
-            cache_root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(dir=cache_root, prefix=f".{target.name}."))
-            shutil.copytree(found, staging, dirs_exist_ok=True)
-            try:
-                staging.rename(target)
-            except OSError:  # another process put the same version there first
-                shutil.rmtree(staging, ignore_errors=True)
-    return target

@@ -11,30 +11,8 @@ from pathlib import Path
 from mlflow.entities import Run
 from mlflow.tracking import MlflowClient
 
+from emopipe.evaluation.records import ModelRecord, RunRecord
 from emopipe.tracking.champion import current_champion
-
-
-@dataclass
-class RunRecord:
-    run_id: str
-    experiment: str
-    metrics: dict[str, float]
-    params: dict[str, str]
-    tags: dict[str, str]
-    inputs: dict[str, str]  # table name -> content digest
-    start_time_ms: int
-    pictures: dict[str, bytes] = field(default_factory=dict)  # artifact stem -> PNG
-
-
-@dataclass
-class ModelRecord:
-    name: str
-    version: str
-    aliases: list[str]
-    champion_version: str | None
-    run: RunRecord
-    tags: dict[str, str] = field(default_factory=dict)  # the version's tags: selection_*, profile, champion_decision
-    description: str = ""  # the version's model card
 
 
 @dataclass

@@ -30,10 +30,15 @@ class BadInput(MlflowException, ValueError):
         super().__init__(message, error_code=INVALID_PARAMETER_VALUE)
 
 
+def open_reader(reader: str, folder: Path):
+    """The reader `module:function` applied to a model folder: an object with `predict(input, params)`."""
+    module, _, function = reader.partition(":")
+    return getattr(importlib.import_module(module), function)(folder)
+
+
 class ServedModel(mlflow.pyfunc.PythonModel):
     def load_context(self, context) -> None:
-        module, _, function = str(context.model_config[READER_KEY]).partition(":")
-        self.reader = getattr(importlib.import_module(module), function)(Path(context.artifacts["model_dir"]))
+        self.reader = open_reader(str(context.model_config[READER_KEY]), Path(context.artifacts["model_dir"]))
 
     # The input is a DataFrame after MLflow's schema enforcement, or the raw payload (a dict, a list)
     # for a model without an input schema; the hint tells MLflow not to convert it further.

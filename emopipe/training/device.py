@@ -45,3 +45,8 @@ def autocast(device: torch.device, bf16: bool):
     if bf16 and device.type == "cpu" and cpu_has_fast_bf16():
         return torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext()
+
+
+def host(tensor: torch.Tensor) -> torch.Tensor:
+    """A result's values on the CPU, detached, for reading (the model that made them may sit on any device)."""
+    return tensor.detach().cpu()

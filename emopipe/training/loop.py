@@ -22,7 +22,24 @@ from emopipe.training import checkpoints
 from emopipe.training.batching import length_grouped_batches, pad, sorted_batches
 from emopipe.training.device import autocast, pick_device
 
-LossFn = Callable[[torch.nn.Module, np.ndarray, torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass
+class Batch:
+    """One training batch, every tensor already on the training device: the padded token ids and
+    mask, and the batch's rows of each per-example tensor (`batch["label"]`) and each shared tensor
+    given to `fit` by name."""
+
+    idx: np.ndarray  # positions of the batch's examples in the training set
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    tensors: dict[str, torch.Tensor] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> torch.Tensor:
+        return self.tensors[name]
+
+
+LossFn = Callable[[torch.nn.Module, Batch], torch.Tensor]
 DevFn = Callable[[torch.nn.Module], dict[str, float]]
 BatchFn = Callable[[int], Sequence[np.ndarray]]  # epoch -> batches of training indices, deterministic per epoch
 
@@ -106,9 +123,16 @@ def fit(
     log_metrics: Callable[[dict[str, float], int], None] = lambda metrics, step: None,
     device: torch.device | None = None,
     batches: BatchFn | None = None,
+    per_example: dict[str, torch.Tensor] | None = None,
+    shared: dict[str, torch.Tensor] | None = None,
+    companions: Sequence[torch.nn.Module] = (),
 ) -> FitResult:
     """Train `model` on `train_ids` and return the dev-selected epoch, loaded into `model`.
 
+    `loss_fn(model, batch)` reads the batch's tensors, all placed on the device here: `per_example`
+    tensors (one row per training example: labels, targets) are sliced to the batch, `shared` ones
+    (a fixed set of label points) are given whole, and `companions` (frozen modules the loss reads,
+    such as a frozen decoder) go to the device for training and back to the CPU after.
     `batches` replaces the default length-grouped batches (for example class-balanced ones); it must
     give the same batches for the same epoch, so a resumed run replays them. Without `dev_fn` the
     last epoch is kept; without `checkpoint_dir` (short runs such as few-shot fine-tuning) nothing is
@@ -117,6 +141,10 @@ def fit(
         raise ValueError("dev selection needs a checkpoint_dir to keep the best epoch in")
     device = device or pick_device()
     model.to(device)
+    for module in companions:
+        module.to(device)
+    per_example = dict(per_example or {})
+    shared_on_device = {name: tensor.to(device) for name, tensor in (shared or {}).items()}
     lengths = [len(x) for x in train_ids]
     batches = batches or (lambda epoch: length_grouped_batches(lengths, config.batch_size, seed=config.seed + epoch))
     first = batches(0)
@@ -151,8 +179,11 @@ def fit(
         running, done = 0.0, 0
         for step, idx in enumerate(epoch_batches):
             input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
+            rows = torch.as_tensor(idx)
+            batch = Batch(idx, input_ids.to(device), mask.to(device),
+                          {**{name: tensor[rows].to(device) for name, tensor in per_example.items()}, **shared_on_device})
             with autocast(device, config.bf16):
-                loss = loss_fn(model, idx, input_ids.to(device), mask.to(device))
+                loss = loss_fn(model, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
@@ -193,6 +224,8 @@ def fit(
     if checkpoint_dir is not None:
         checkpoints.load_weights(model, checkpoint_dir / "best")
         model.to(device)
+    for module in companions:
+        module.cpu()
     return result
 
 

@@ -59,7 +59,7 @@ def test_eacl_trains_both_models_registers_and_serves_a_conversation(monkeypatch
     monkeypatch.setenv("EMOPIPE_PROFILE", "smoke")
     metadata = _materialize(resources, "meld")
     assert metadata["model_uri"].value.startswith("models:/emopipe-eacl-meld/")
-    assert {"meld_eacl_confusion", "meld_baseline_confusion", "meld_anchor_cosines"} <= set(metadata)
+    assert {f"emopipe-eacl-meld_{name}" for name in ("eacl_confusion", "baseline_confusion", "anchor_cosines")} <= set(metadata)
     client = MlflowTracking().client()
     champion = client.get_model_version_by_alias("emopipe-eacl-meld", "champion")
     assert champion.run_id == metadata["mlflow_run_id"].value
@@ -91,10 +91,10 @@ def test_emorynlp_partition_and_ablations_by_config(monkeypatch, resources):
     client = MlflowTracking().client()
     run = client.get_run(metadata["mlflow_run_id"].value)
     assert run.data.params["angle_weight"] == "0.0" and run.data.params["stage_two"] == "False"
-    assert run.data.params["budget_bf16"] == "False"  # overridden by config, as every budget field
+    assert run.data.params["bf16"] == "False" and run.data.params["past_turns"] == "8"  # overridden by config; the smoke budget
     assert "baseline_test_weighted_f1" not in run.data.metrics
     # without stage 2 the stage-1 anchors predict: the two readings are the same numbers
     assert run.data.metrics["test_weighted_f1"] == pytest.approx(run.data.metrics["stage1_test_weighted_f1"])
     assert "MELD repository" in run.data.tags["data_note"]
     assert client.get_model_version_by_alias("emopipe-eacl-emorynlp", "champion").run_id == run.info.run_id
-    assert "meld_anchor_cosines" not in metadata and "emorynlp_anchor_cosines" in metadata
+    assert "emopipe-eacl-emorynlp_anchor_cosines" in metadata and "emopipe-eacl-emorynlp_baseline_confusion" not in metadata

@@ -64,17 +64,17 @@ def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkey
     assert result.success, failure_text(result)
     [event] = result.asset_materializations_for_node("label_mapping_model")
     metadata = event.metadata
-    assert {"emotion_space", "directions", "equivalence_classes", "mlflow_run_id"} <= set(metadata)
-    assert "nrc_vad_to_emolex8" in metadata["directions"].value
+    assert {f"emopipe-label-mapper_{name}" for name in ("emotion_space", "directions", "equivalence_classes", "example")} <= set(metadata)
+    assert "mlflow_run_id" in metadata and "nrc_vad_to_emolex8" in metadata["emopipe-label-mapper_directions"].value
     run = MlflowTracking().client().get_run(metadata["mlflow_run_id"].value)
     names = set(run.data.metrics)
     assert {"mapping_mean_r", "baseline_mapping_mean_r", "nosharing_mapping_mean_r", "map_warriner_vad_to_nrc_vad_r",
             "epoch_train_loss", "epoch_dev_selection"} <= names
     assert any(n.endswith("_f1") for n in names if n.startswith("map_"))
-    assert run.data.params["weight_sharing"] == "1.0"
+    assert run.data.params["sharing_weight"] == "1.0" and run.data.params["epochs"] == "3"  # an option and the smoke budget
     version = MlflowTracking().client().get_model_version_by_alias("emopipe-label-mapper", "champion")
     assert version.run_id == metadata["mlflow_run_id"].value and version.tags["champion_decision"] == "promoted"
-    assert "example" in metadata and metadata["model_uri"].value.startswith("models:/emopipe-label-mapper/")
+    assert metadata["model_uri"].value.startswith("models:/emopipe-label-mapper/")
     served = subprocess.run([sys.executable, "-c", SERVE, "models:/emopipe-label-mapper@champion"], capture_output=True,
                             text=True, timeout=300)
     assert served.returncode == 0, served.stderr[-3000:]
@@ -88,8 +88,8 @@ def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkey
     assert "row 0" in nan and "arousal" in nan
 
     [content] = result.asset_materializations_for_node("emotion_content_encoders")
-    assert content.metadata["label_mapper"].value == metadata["model_uri"].value  # trained into the upstream version
-    assert "text_be6_augmented_zeroshot_r" in content.metadata["results"].value
+    assert content.metadata["run_config"].value["label_mapper"] == metadata["model_uri"].value  # trained into the upstream version
+    assert "text_be6_augmented_zeroshot_r" in content.metadata["emopipe-content-encoder_results"].value
     client = MlflowTracking().client()
     champion = client.get_model_version_by_alias("emopipe-content-encoder", "champion")
     content_run = client.get_run(champion.run_id)

@@ -42,13 +42,14 @@ def test_a_killed_run_frees_its_slot_and_the_next_run_resumes_and_completes(tmp_
                              start_new_session=True)
     checkpoints = home / "checkpoints" / "emopipe-vad-regressor"
     deadline = time.time() + 240
-    while not list(checkpoints.glob("*/epoch_2/state.json")):
+    while not list(checkpoints.glob("*/checkpoints/epoch_2/state.json")):
         assert first.poll() is None, "the first run ended before it could be killed"
         assert time.time() < deadline, "training never reached its third epoch"
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
-    [folder] = checkpoints.iterdir()
+    [workdir] = checkpoints.iterdir()
+    folder = workdir / "checkpoints"
     done = sorted(int(p.parent.name.split("_")[1]) for p in folder.glob("epoch_*/state.json"))
     assert 2 <= max(done) < EPOCHS - 1
 
@@ -76,5 +77,5 @@ def test_a_killed_run_frees_its_slot_and_the_next_run_resumes_and_completes(tmp_
     champion = client.get_model_version_by_alias("emopipe-vad-regressor", "champion")
     finished = client.get_run(champion.run_id)
     assert finished.info.status == "FINISHED" and finished.data.tags["dagster_run_id"] != dead.run_id
-    history = json.loads(Path(client.download_artifacts(champion.run_id, "training.json", str(tmp_path))).read_text())["history"]
+    history = json.loads(Path(client.download_artifacts(champion.run_id, "training.json", str(tmp_path))).read_text())["history"]["vad"]
     assert len(history) == EPOCHS  # the resumed run holds every epoch: those before the kill and after

@@ -32,14 +32,15 @@ def test_retrofit_materializes_registers_serves_and_feeds_other_models(monkeypat
     root, hashes = mirror
     resources = {"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
                  "io_manager": ParquetTables(base_dir=str(home / "tables")), "mlflow": MlflowTracking()}
-    result = dg.materialize([*DATA_ASSETS, retrofitted_plm], selection=["*retrofitted_plm"], resources=resources,
+    instance = dg.DagsterInstance.ephemeral()  # one instance: `encoder: retrofitted` reads what retrofitted_plm recorded in it
+    result = dg.materialize([*DATA_ASSETS, retrofitted_plm], selection=["*retrofitted_plm"], resources=resources, instance=instance,
                             run_config={"ops": {"retrofitted_plm": {"config": FEW_SHOT}}}, raise_on_error=False)
     assert result.success, failure_text(result)
     [event] = result.asset_materializations_for_node("retrofitted_plm")
     metadata = event.metadata
     assert metadata["model_uri"].value.startswith("models:/emopipe-retrofitted-plm/")
     assert "retrofitted" in metadata["emopipe-retrofitted-plm_comparison"].value
-    assert "emopipe-retrofitted-plm_tsne" in metadata
+    assert "emopipe-retrofitted-plm_embeddings_tsne" in metadata
     client = MlflowTracking().client()
     champion = client.get_model_version_by_alias("emopipe-retrofitted-plm", "champion")
     assert champion.run_id == metadata["mlflow_run_id"].value
@@ -51,7 +52,7 @@ def test_retrofit_materializes_registers_serves_and_feeds_other_models(monkeypat
     assert {f"{e}_{t}_fewshot2_{m}_{s}" for e in ("base", "retrofitted") for t in ("sst2", "sarcasm")
             for m in ("accuracy", "f1") for s in ("mean", "std")} <= names
     files = {f.path for f in client.list_artifacts(champion.run_id)}
-    assert {"embeddings_tsne.png", "retrofit.json"} <= files
+    assert {"embeddings_tsne.png", "training.json"} <= files
 
     served = subprocess.run([sys.executable, "-c", SERVE, "models:/emopipe-retrofitted-plm@champion"], capture_output=True,
                             text=True, timeout=300)
@@ -59,10 +60,14 @@ def test_retrofit_materializes_registers_serves_and_feeds_other_models(monkeypat
     answer = json.loads(served.stdout.strip().splitlines()[-1])
     assert answer["shape"] == [4, 32] and answer["framed"] == [1, 32] and answer["finite"]
 
+    retrofitted = {"ops": {"goemotions_baseline": {"config": {"encoder": "retrofitted"}}}}
+    elsewhere = dg.materialize([*DATA_ASSETS, goemotions_baseline], selection=["goemotions_baseline"], resources=resources,
+                               instance=dg.DagsterInstance.ephemeral(), run_config=retrofitted, raise_on_error=False)
+    assert not elsewhere.success and "no materialization of retrofitted_plm: materialize it first" in failure_text(elsewhere)
     downstream = dg.materialize([*DATA_ASSETS, goemotions_baseline], selection=["goemotions_baseline"], resources=resources,
-                                run_config={"ops": {"goemotions_baseline": {"config": {"encoder": "retrofitted"}}}}, raise_on_error=False)
+                                instance=instance, run_config=retrofitted, raise_on_error=False)
     assert downstream.success, failure_text(downstream)
     [trained] = downstream.asset_materializations_for_node("goemotions_baseline")
     params = client.get_run(trained.metadata["mlflow_run_id"].value).data.params
-    assert params["profile_encoder"] == "retrofitted"
+    assert params["encoder"] == "retrofitted" and params["encoder_model"] == metadata["model_uri"].value
     assert (home / "encoders" / f"emopipe-retrofitted-plm-v{champion.version}" / "config.json").exists()

@@ -7,7 +7,8 @@ import polars as pl
 import torch
 
 from emopipe.emotion_space.content_data import content_data
-from emopipe.emotion_space.content_models import Target, frozen, score, target_loss, train_word_head
+from emopipe.emotion_space.content_encoder import Target, frozen, score, target_loss
+from emopipe.emotion_space.content_train import train_word_head
 from emopipe.emotion_space.model import EmotionSpace
 from emopipe.labels.formats import FORMATS
 from emopipe.labels.splits import split_items
@@ -19,7 +20,8 @@ def test_augmented_loss_matches_a_naive_loop_and_leaves_the_space_alone():
     before = {k: v.clone() for k, v in space.state_dict().items()}
     gold = np.random.default_rng(0).random((5, 3))
     z = torch.randn(5, 100, requires_grad=True)
-    loss = target_loss(space, Target("emobank_vad", gold, augment="semeval_be6", augment_weight=0.5), z, np.arange(5))
+    loss = target_loss(space, Target("emobank_vad", gold, augment="semeval_be6", augment_weight=0.5), z,
+                       torch.as_tensor(gold, dtype=torch.float32))
 
     naive = 0.0
     for i in range(5):

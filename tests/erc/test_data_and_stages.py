@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from emopipe.erc.data import erc_split
-from emopipe.erc.run import BUDGETS, run_erc
-from emopipe.erc.train import EaclOptions, ErcBudget, stage_two, train_erc, weighted_f1
+from emopipe.erc.options import BUDGETS, EaclOptions, ErcBudget
+from emopipe.erc.run import run_erc
+from emopipe.erc.train import stage_two, train_erc, weighted_f1
 from emopipe.training import device, loop
 from emopipe.training.encoders import TINY, load_encoder
 
@@ -56,7 +57,7 @@ def test_stage_two_moves_misplaced_anchors_onto_their_classes():
     labels = {"train": np.repeat([0, 1, 2], 60), "dev": np.repeat([0, 1, 2], 20)}
     wrong = torch.tensor(centres[[1, 2, 0]] + 0.3, dtype=torch.float32)  # every anchor sits on another class
     before = weighted_f1(labels["dev"], (torch.tensor(reps["dev"]) @ wrong.T).argmax(1).numpy())
-    tuned, _ = stage_two(reps, labels, wrong, EaclOptions(stage_two_epochs=30, stage_two_lr=0.05), seed=0, log=lambda s: None)
+    tuned, _ = stage_two(reps, labels, wrong, EaclOptions(stage_two_epochs=30), 0.05, seed=0, log=lambda s: None)
     after = weighted_f1(labels["dev"], (torch.nn.functional.normalize(torch.tensor(reps["dev"]), dim=1)
                                         @ torch.nn.functional.normalize(tuned, dim=1).T).argmax(1).numpy())
     assert before == 0.0 and after > 0.9
@@ -67,14 +68,12 @@ def test_both_kinds_train_select_on_dev_and_resume(tmp_path, tokenizer, kind):
     table = _table()
     splits = {s: erc_split(table, "meld", s, tokenizer, 64) for s in ("train", "dev", "test")}
     budget = ErcBudget(TINY, epochs=2, max_length=64, past_turns=8, batch_size=8, learning_rate=5e-3, head_learning_rate=1e-2,
-                       bf16=False)
+                       bf16=False, inference_batch_size=16)
     words = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
-    trained = train_erc(kind, splits, words, TINY, budget, EaclOptions(stage_two_epochs=2), tmp_path / kind,
-                        inference_batch_size=16, seed=1, log=lambda s: None)
+    trained = train_erc(kind, splits, words, budget, EaclOptions(stage_two_epochs=2), tmp_path / kind, seed=1, log=lambda s: None)
     assert len(trained.fit.history) == 2 and trained.anchors.shape == (7, 256)
     assert trained.fit.best_score == max(h["dev_weighted_f1"] for h in trained.fit.history)
-    again = train_erc(kind, splits, words, TINY, budget, EaclOptions(stage_two_epochs=2), tmp_path / kind,
-                      inference_batch_size=16, seed=1, log=lambda s: None)
+    again = train_erc(kind, splits, words, budget, EaclOptions(stage_two_epochs=2), tmp_path / kind, seed=1, log=lambda s: None)
     assert again.fit.resumed_from == 1 and again.fit.best_score == trained.fit.best_score
     if kind == "eacl":
         assert not torch.equal(trained.anchors, trained.initial_anchors)
@@ -86,7 +85,7 @@ def test_every_forward_pass_runs_in_the_budgets_precision(monkeypatch, tmp_path,
     monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: True)
     asked = []
     monkeypatch.setattr(loop, "autocast", lambda where, wanted: asked.append(wanted) or device.autocast(where, wanted))
-    budget = replace(BUDGETS["smoke"], epochs=1, bf16=bf16)
-    run_erc("meld", _table(), budget, EaclOptions(stage_two_epochs=1), tmp_path, inference_batch_size=16, log=lambda s: None)
+    budget = replace(BUDGETS["smoke"], epochs=1, bf16=bf16, inference_batch_size=16)
+    run_erc("meld", _table(), budget, EaclOptions(stage_two_epochs=1), tmp_path, log=lambda s: None)
     assert asked and set(asked) == {bf16}
     assert BUDGETS["cpu"].bf16 is False and BUDGETS["gpu"].bf16 is True

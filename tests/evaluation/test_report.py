@@ -6,7 +6,7 @@ import re
 from emopipe.evaluation.paper import EACL, METHODS, VAD
 from emopipe.evaluation.report import Bullets, Picture, Section, Table, render_html, render_markdown
 from emopipe.evaluation.report_sections import ReportInputs, ablation_key, figure_table, report_sections
-from emopipe.tracking.run_records import ModelRecord, RunRecord
+from emopipe.evaluation.records import ModelRecord, RunRecord
 
 PNG = b"\x89PNG\r\n\x1a\nfake"
 

@@ -8,11 +8,10 @@ import pytest
 
 from emopipe.evaluation.embedding_quality import embedding_drift
 from emopipe.retrofitting.few_shot import sample_per_class
-from emopipe.retrofitting.train import RetrofitOptions, build_retrofit_model, class_balanced_batches, retrofit
+from emopipe.retrofitting.options import BUDGETS, RetrofitOptions
+from emopipe.retrofitting.train import build_retrofit_model, class_balanced_batches, retrofit
 from emopipe.training.batching import tokenize
-from emopipe.training.encoders import resolve_encoder
 from emopipe.training.loop import predict
-from emopipe.training.profiles import active_profile
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice", "so angry", "what a joy"] * 4
@@ -46,25 +45,18 @@ def test_few_shot_draws_n_per_class_reproducibly():
 
 
 def test_preservation_keeps_the_space_closer_to_the_frozen_copy(tiny_encoder_path, tmp_path):
-    profile = replace(active_profile("smoke"), batch_size=8, learning_rate=3e-3, head_learning_rate=3e-3)
+    budget = replace(BUDGETS["smoke"], batch_size=8, learning_rate=3e-3, head_learning_rate=3e-3, examples_per_epoch=96)
     drifts = {}
     for weight in (0.0, 200.0):
-        options = RetrofitOptions(preservation_weight=weight, m_per_class=2, examples_per_epoch=96, epochs=2, projection="linear")
+        options = RetrofitOptions(preservation_weight=weight, m_per_class=2, epochs=2, projection="linear")
         model, tokenizer, _ = build_retrofit_model(str(tiny_encoder_path), options)
         ids = tokenize(tokenizer, TEXTS, 16)
         before = predict(model, ids, tokenizer.pad_token_id, 16, fn="embed")
-        result = retrofit(model, ids, LABELS, tokenizer.pad_token_id, profile, options, None, tmp_path / str(weight), {},
+        result = retrofit(model, ids, LABELS, tokenizer.pad_token_id, budget, options, None, tmp_path / str(weight), {},
                           log=lambda s: None)
         assert result.history[-1]["train_loss"] < result.history[0]["train_loss"] * 1.5
         drifts[weight] = embedding_drift(before, predict(model, ids, tokenizer.pad_token_id, 16, fn="embed"))
     assert drifts[200.0] < drifts[0.0]
-
-
-def test_retrofitted_alias_without_a_champion_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    with pytest.raises(ValueError, match="no emopipe-retrofitted-plm@champion .* materialize"):
-        resolve_encoder("retrofitted")
 
 
 def test_unknown_options_are_refused():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from emopipe.sources import conversations, corpora, downstream, goemotions, lexicons
+from emopipe.sources import conversations, corpora, goemotions, lexicons, sst2_sarcasm
 from emopipe.sources.errors import SourceFormatError
 from emopipe.sources.textio import cast_fields, read_csv_strings, read_lines, read_text
 
@@ -90,7 +90,7 @@ def test_meld_quoted_commas(mirror):
 
 def test_sst2_reads_both_column_orders(mirror):
     root, _ = mirror
-    table = downstream.read_sst2(root / "sst2/train_label_first_crlf.tsv", root / "sst2/dev.tsv")
+    table = sst2_sarcasm.read_sst2(root / "sst2/train_label_first_crlf.tsv", root / "sst2/dev.tsv")
     assert table.filter(split="train")["sentence"].to_list()[0] == "hide new secretions"
     assert table.filter(split="dev")["sentence"].to_list()[0].endswith("journey .")  # trailing space stripped
 

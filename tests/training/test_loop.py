@@ -35,17 +35,18 @@ def _train(path, checkpoint_dir, kill_at_step=None):
     model, ids, pad_id = _setup(path)
     calls = {"n": 0}
 
-    def loss(m, idx, x, mask):
+    def loss(m, batch):
         calls["n"] += 1
         if kill_at_step is not None and calls["n"] == kill_at_step:
             raise Killed()
-        return F.cross_entropy(m(x, mask), LABELS[idx].to(x.device))
+        return F.cross_entropy(m(batch.input_ids, batch.attention_mask), batch["label"])
 
     def dev(m):
         pred = predict(m, ids, pad_id, 16).argmax(1)
         return {"dev_macro_f1": float((pred == LABELS.numpy()).mean())}
 
-    result = fit(model, ids, pad_id, loss, dev, CONFIG, checkpoint_dir, {"kind": "classifier"}, log=lambda s: None)
+    result = fit(model, ids, pad_id, loss, dev, CONFIG, checkpoint_dir, {"kind": "classifier"}, log=lambda s: None,
+                 per_example={"label": LABELS})
     return result, predict(model, ids, pad_id, 16)
 
 
@@ -99,7 +100,7 @@ def test_frozen_lower_layers_stay_fixed_while_the_rest_trains(tiny_encoder_path,
     freeze_lower(model.encoder, 1)
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     config = FitConfig(epochs=1, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100)
-    fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]),
+    fit(model, ids, pad_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), LABELS[b.idx]),
         lambda m: {"dev_macro_f1": 0.0}, config, tmp_path / "ck", {}, log=lambda s: None)
     moved = {n for n, p in model.named_parameters() if not torch.equal(p, before[n])}
     assert not any(n.startswith(("encoder.embeddings.", "encoder.encoder.layer.0.")) for n in moved)
@@ -117,27 +118,31 @@ def test_without_dev_or_checkpoints_the_last_epoch_is_kept_and_nothing_is_writte
     monkeypatch.chdir(tmp_path)
     model, ids, pad_id = _setup(tiny_encoder_path)
     config = FitConfig(epochs=3, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100)
-    result = fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]), None, config, None, {},
+    result = fit(model, ids, pad_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), LABELS[b.idx]), None, config, None, {},
                  log=lambda s: None)
     assert result.best_epoch == 2 and len(result.history) == 3
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="checkpoint_dir"):
-        fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]), lambda m: {"dev_macro_f1": 0.0},
+        fit(model, ids, pad_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), LABELS[b.idx]), lambda m: {"dev_macro_f1": 0.0},
             config, None, {}, log=lambda s: None)
 
 
-def test_custom_batches_replace_length_grouping(tiny_encoder_path, tmp_path):
+def test_custom_batches_replace_length_grouping_and_tensors_reach_the_loss_by_batch(tiny_encoder_path, tmp_path):
     model, ids, pad_id = _setup(tiny_encoder_path)
     seen = []
 
-    def loss(m, idx, x, mask):
-        seen.append(sorted(int(i) for i in idx))
-        return F.cross_entropy(m(x, mask), LABELS[idx])
+    def loss(m, batch):
+        seen.append(sorted(int(i) for i in batch.idx))
+        assert torch.equal(batch["label"], LABELS[batch.idx]) and torch.equal(batch["points"], points)  # rows of it; all of it
+        return F.cross_entropy(m(batch.input_ids, batch.attention_mask), batch["label"])
 
+    points, companion = torch.randn(3, 2), torch.nn.Linear(2, 2)
     config = FitConfig(epochs=2, batch_size=4, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100)
     fit(model, ids, pad_id, loss, None, config, tmp_path / "ck", {}, log=lambda s: None,
-        batches=lambda epoch: [np.array([0, 1, 2, 3]) + epoch, np.array([10, 11])])
+        batches=lambda epoch: [np.array([0, 1, 2, 3]) + epoch, np.array([10, 11])], per_example={"label": LABELS},
+        shared={"points": points}, companions=[companion])
     assert seen == [[0, 1, 2, 3], [10, 11], [1, 2, 3, 4], [10, 11]]
+    assert companion.weight.device.type == "cpu"  # back on the CPU after training
 
 
 def test_gradients_are_clipped_to_the_configured_norm(tiny_encoder_path, monkeypatch):
@@ -153,7 +158,7 @@ def test_gradients_are_clipped_to_the_configured_norm(tiny_encoder_path, monkeyp
 
     monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
     config = FitConfig(epochs=1, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100, max_grad_norm=0.05)
-    fit(model, ids, pad_id, lambda m, idx, x, mask: F.cross_entropy(m(x, mask), LABELS[idx]), None, config, None, {}, log=lambda s: None)
+    fit(model, ids, pad_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), LABELS[b.idx]), None, config, None, {}, log=lambda s: None)
     assert norms and all(limit == 0.05 for limit, _, _ in norms)
     assert any(before > 0.05 for _, before, _ in norms)  # the limit was reached, so clipping was exercised
     assert all(after <= 0.05 * 1.001 for _, _, after in norms)

@@ -30,15 +30,15 @@ model = torch.nn.Sequential(torch.nn.Embedding(50, 128), torch.nn.Flatten(), tor
 ids = [[(i * 7 + j) % 50 for j in range(6)] for i in range(64)]
 labels = torch.tensor([i % 2 for i in range(64)])
 
-def loss(m, idx, x, mask):
-    return F.cross_entropy(m(x), labels[idx])
+def loss(m, batch):
+    return F.cross_entropy(m(batch.input_ids), batch["label"])
 
 def dev(m):
     time.sleep(0.01)
     return {"dev_macro_f1": float(torch.rand(1))}  # any figure: the best moves around between epochs
 
 config = FitConfig(epochs=int(sys.argv[2]), batch_size=16, learning_rate=1e-3, head_learning_rate=1e-3, log_every=1000)
-result = fit(model, ids, 0, loss, dev, config, Path(sys.argv[1]), {"kind": "test"}, log=print)
+result = fit(model, ids, 0, loss, dev, config, Path(sys.argv[1]), {"kind": "test"}, log=print, per_example={"label": labels})
 print("DONE", result.resumed_from, len(result.history), result.best_epoch)
 """
 
@@ -109,8 +109,8 @@ def _killed_in_epoch_three(path, root):
 def _fit(path, root, config, lines):
     model, ids, pad_id = test_loop._setup(path)
 
-    def loss(m, idx, x, mask):
-        return torch.nn.functional.cross_entropy(m(x, mask), test_loop.LABELS[idx])
+    def loss(m, batch):
+        return torch.nn.functional.cross_entropy(m(batch.input_ids, batch.attention_mask), test_loop.LABELS[batch.idx])
 
     return fit(model, ids, pad_id, loss, lambda m: {"dev_macro_f1": 0.5}, config, root, {"kind": "classifier"}, log=lines.append)
 

@@ -2,15 +2,14 @@
 baseline and the VAD regressor with its back-classifiers ("Dimension is All You Need?").
 
 Differences from the paper, on purpose: the default encoder is MiniLM-L6 with mean pooling (the
-paper: BERT-base-cased, [CLS]), and the cpu profile trains three epochs with max length 64 (the
-paper: 10 epochs, max length 50); the gpu profile carries the paper's settings.
+paper: BERT-base-cased, [CLS]), and the cpu budget trains three epochs with max length 64 (the
+paper: 10 epochs, max length 50); the gpu budget carries the paper's epochs, length and rates.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,38 +18,19 @@ import torch
 import torch.nn.functional as F
 
 from data_contracts.vocab import VAD
+from emopipe.dimensional.options import MAPPERS, TextBudget, VadOptions
+from emopipe.dimensional.serving import export_text_model
 from emopipe.evaluation.metrics import classification_metrics, confusion, vad_errors
+from emopipe.evaluation.plots import confusion_figure
 from emopipe.losses.vad_regression import vad_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.models.vad_classifiers import RbfSvm, fit_svm, nearest_label
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, fit, predict
-from emopipe.training.profiles import Profile
 from emopipe.training.token_cache import token_ids
+from emopipe.training.trained import Trained
 
-MAPPERS = {"nrc": "nrc_", "nrc_scaled": "scaled_", "arbitrary": "arbitrary_"}
-
-
-@dataclass(frozen=True)
-class VadOptions:
-    mapper: str = "nrc_scaled"  # nrc | nrc_scaled | arbitrary
-    loss: str = "mae"  # mae | mse | mae_ce
-    ce_weight: float = 0.1
-    classifier: str = "svm"  # the back-classifier whose figures are test_accuracy / test_macro_f1
-
-
-@dataclass
-class TrainedModel:
-    model: TextModel
-    tokenizer: object
-    encoder_path: str
-    label_names: list[str]
-    metrics: dict[str, float]
-    confusion: np.ndarray
-    points: np.ndarray | None = None
-    svm: RbfSvm | None = None  # the VAD model's SVM back-classifier, served beside the weights
-    history: list[dict] = field(default_factory=list)
-    config: dict = field(default_factory=dict)
+KINDS = ("baseline", "vad")
 
 
 def _subset(table: pl.DataFrame, split: str, limit: int | None, seed: int) -> pl.DataFrame:
@@ -68,70 +48,87 @@ def train_goemotions_model(
     kind: str,
     goemotions_vad: pl.DataFrame,
     label_points: pl.DataFrame,
-    profile: Profile,
-    checkpoint_dir: Path,
-    vad: VadOptions = VadOptions(),
+    budget: TextBudget,
+    workdir: Path,
+    run_config: dict,
+    options: VadOptions = VadOptions(),
+    sentiment: pl.DataFrame | None = None,
     seed: int = 13,
+    title: str = "",
     log: Callable[[str], None] = print,
     log_metrics: Callable[[dict, int], None] = lambda m, s: None,
-) -> TrainedModel:
-    """`kind` is "baseline" or "vad"; returns the dev-selected model and its test metrics."""
+) -> Trained:
+    """`kind` is "baseline" or "vad"; the dev-selected model, scored on test, exported to
+    `workdir/served`. `sentiment` (texts with a 0/1 `label`) adds the VAD model's zero-shot
+    sentiment accuracy from valence."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown GoEmotions model kind {kind!r}; expected one of {KINDS}")
     names = label_points.sort("label_id")["label"].cast(pl.String).to_list()
-    train = _subset(goemotions_vad, "train", profile.train_limit, seed)
-    dev, test = (_subset(goemotions_vad, s, profile.eval_limit, seed) for s in ("dev", "test"))
-    encoder, tokenizer, encoder_path = load_encoder(profile.encoder)
-    ids = {name: token_ids(tokenizer, encoder_path, part["text"], profile.max_length)
+    train = _subset(goemotions_vad, "train", budget.train_limit, seed)
+    dev, test = (_subset(goemotions_vad, s, budget.eval_limit, seed) for s in ("dev", "test"))
+    encoder, tokenizer, encoder_path = load_encoder(budget.encoder)
+    ids = {name: token_ids(tokenizer, encoder_path, part["text"], budget.max_length)
            for name, part in (("train", train), ("dev", dev), ("test", test))}
     labels = {name: part["label_id"].cast(pl.Int64).to_numpy() for name, part in (("train", train), ("dev", dev), ("test", test))}
     pad_id = tokenizer.pad_token_id
-    points = torch.tensor(points_of(label_points, vad.mapper), dtype=torch.float32) if kind == "vad" else None
+    points = torch.tensor(points_of(label_points, options.mapper), dtype=torch.float32) if kind == "vad" else None
     config = TextModelConfig("classifier" if kind == "baseline" else "vad_regressor", encoder.config.hidden_size,
                              len(names) if kind == "baseline" else 3)
     torch.manual_seed(seed)
-    freeze_lower(encoder, profile.frozen_layers)
+    freeze_lower(encoder, budget.frozen_layers)
     model = TextModel(encoder, config)
     y_train = torch.tensor(labels["train"])
+    run = functools.partial(predict, pad_id=pad_id, batch_size=budget.inference_batch_size, bf16=budget.bf16)
     if kind == "vad":
-        targets = torch.as_tensor(points.numpy()[labels["train"]])
+        per_example, shared = {"label": y_train, "target": points[y_train]}, {"points": points}
 
-        def loss_fn(m, idx, x, mask):
-            pred = m(x, mask)
-            return vad_loss(vad.loss, pred, targets[idx].to(pred.device), y_train[idx].to(pred.device), points.to(pred.device), vad.ce_weight)
+        def loss_fn(m, batch):
+            pred = m(batch.input_ids, batch.attention_mask)
+            return vad_loss(options.loss, pred, batch["target"], batch["label"], batch["points"], options.ce_weight)
 
         def dev_fn(m):
-            pred = predict(m, ids["dev"], pad_id, profile.inference_batch_size, bf16=profile.bf16)
+            pred = run(m, ids["dev"])
             return classification_metrics("dev", labels["dev"], nearest_label(pred, points.numpy()), names) | {"dev_vad_mae": float(
                 np.abs(pred - points.numpy()[labels["dev"]]).mean())}
-    elif kind == "baseline":
-        def loss_fn(m, idx, x, mask):
-            return F.cross_entropy(m(x, mask), y_train[idx].to(x.device))
+    else:
+        per_example, shared = {"label": y_train}, {}
+
+        def loss_fn(m, batch):
+            return F.cross_entropy(m(batch.input_ids, batch.attention_mask), batch["label"])
 
         def dev_fn(m):
-            logits = predict(m, ids["dev"], pad_id, profile.inference_batch_size, bf16=profile.bf16)
-            return classification_metrics("dev", labels["dev"], logits.argmax(1), names)
-    else:
-        raise ValueError(f"unknown GoEmotions model kind {kind!r}")
+            return classification_metrics("dev", labels["dev"], run(m, ids["dev"]).argmax(1), names)
 
-    fit_config = FitConfig(epochs=profile.epochs, batch_size=profile.batch_size, learning_rate=profile.learning_rate,
-                           head_learning_rate=profile.head_learning_rate, seed=seed, bf16=profile.bf16)
-    model_config = {"model": config.to_dict(), "encoder": profile.encoder, "encoder_path": encoder_path, "labels": names,
-                    "profile": profile.to_dict(), "seed": seed, "kind": kind}
+    fit_config = FitConfig(epochs=budget.epochs, batch_size=budget.batch_size, learning_rate=budget.learning_rate,
+                           head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16)
+    model_config = {"run": run_config, "model": config.to_dict(), "encoder": budget.encoder, "encoder_path": encoder_path,
+                    "labels": names, "max_length": budget.max_length, "kind": kind}
     if kind == "vad":
-        model_config |= {"vad": vad.__dict__, "points": points.tolist()}
-    result = fit(model, ids["train"], pad_id, loss_fn, dev_fn, fit_config, checkpoint_dir, model_config, log=log, log_metrics=log_metrics)
+        model_config |= {"vad": options.__dict__, "points": points.tolist()}
+    result = fit(model, ids["train"], pad_id, loss_fn, dev_fn, fit_config, workdir / "checkpoints", model_config, log=log,
+                 log_metrics=log_metrics, per_example=per_example, shared=shared)
     log(f"best epoch {result.best_epoch + 1} (dev_macro_f1 {result.best_score:.4f}) on {result.device}; evaluating on test")
 
     metrics = {f"best_{k}": v for k, v in result.history[result.best_epoch].items() if k.startswith("dev_")}
     metrics["dev_macro_f1"] = result.best_score
-    run = functools.partial(predict, model, pad_id=pad_id, batch_size=profile.inference_batch_size, bf16=profile.bf16)
+    predict_with = functools.partial(run, model)
     svm = None
     if kind == "baseline":
-        test_metrics, y_pred = _evaluate_baseline(run, ids, labels, names)
+        test_metrics, y_pred = _evaluate_baseline(predict_with, ids, labels, names)
     else:
-        test_metrics, y_pred, svm = _evaluate_vad(run, ids, labels, names, points.numpy(), vad.classifier, profile.svm_fit_limit)
+        test_metrics, y_pred, svm = _evaluate_vad(predict_with, ids, labels, names, points.numpy(), options.classifier,
+                                                  budget.svm_fit_limit)
     metrics |= test_metrics
-    return TrainedModel(model, tokenizer, encoder_path, names, metrics, confusion(labels["test"], y_pred, len(names)),
-                        points.numpy() if points is not None else None, svm, result.history, model_config)
+    if kind == "vad" and sentiment is not None:
+        texts = token_ids(tokenizer, encoder_path, sentiment["text"], budget.max_length)
+        valence = predict_with(texts)[:, 0]
+        metrics["sst2_dev_valence_accuracy"] = float(((valence > metrics["train_valence_median"]).astype(int)
+                                                      == sentiment["label"].to_numpy()).mean())
+    model_dir = export_text_model(model, tokenizer, model_config, svm, workdir / "served")
+    matrix = confusion(labels["test"], y_pred, len(names))
+    return Trained(metrics, model_dir, {kind: result.history},
+                   pictures={"confusion_matrix": confusion_figure(matrix, names, title)},
+                   captions={"confusion_matrix": "Test confusion matrix (rows: true label)"})
 
 
 def _evaluate_baseline(run, ids, labels, names) -> tuple[dict, np.ndarray]:
@@ -161,10 +158,3 @@ def _evaluate_vad(run, ids, labels, names, points: np.ndarray, classifier: str, 
     if classifier == "svm":
         metrics["dev_macro_f1"] = metrics["dev_svm_macro_f1"]
     return metrics, y_pred, RbfSvm.from_sklearn(svm)
-
-
-def valence_sentiment_accuracy(trained: TrainedModel, texts: list[str], labels: np.ndarray, profile: Profile) -> float:
-    """Zero-shot sentiment: predicted valence above the train-set median means positive."""
-    ids = token_ids(trained.tokenizer, trained.encoder_path, pl.Series(texts), profile.max_length)
-    valence = predict(trained.model, ids, trained.tokenizer.pad_token_id, profile.inference_batch_size, bf16=profile.bf16)[:, 0]
-    return float(((valence > trained.metrics["train_valence_median"]).astype(int) == labels).mean())

@@ -1,0 +1,47 @@
+"""The dimensional method's options and its budget per profile: the one place their defaults are
+written (the assets' Dagster config is derived from these classes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emopipe.training.profiles import setting
+
+MAPPERS = {"nrc": "nrc_", "nrc_scaled": "scaled_", "arbitrary": "arbitrary_"}  # mapper -> column prefix in emotion_label_points
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    mapper: str = setting("nrc_scaled", "label -> VAD mapping: nrc | nrc_scaled | arbitrary")
+    loss: str = setting("mae", "mae | mse | mae_ce")
+    ce_weight: float = setting(0.1, "lambda of mae_ce")
+    classifier: str = setting("svm", "back to labels: 1nn | svm (SVC C=10, gamma=3.5)")
+
+
+@dataclass(frozen=True)
+class TextBudget:
+    """What a profile spends on one GoEmotions model (the VAD regressor or the baseline)."""
+
+    encoder: str = setting(help="pretrained encoder: base (MiniLM-L6), retrofitted (the emopipe-retrofitted-plm model), "
+                                "tiny-random-bert, a Hugging Face name or a local path")
+    epochs: int = setting(help="passes over the training split")
+    max_length: int = setting(help="tokens per text")
+    batch_size: int = setting(help="texts per step")
+    learning_rate: float = setting(help="encoder learning rate")
+    head_learning_rate: float = setting(help="head learning rate")
+    train_limit: int | None = setting(help="at most this many training texts (a seeded subset); all when unset")
+    eval_limit: int | None = setting(help="at most this many dev and test texts; all when unset")
+    svm_fit_limit: int | None = setting(help="training predictions the SVM back-classifier is fitted on; all when unset")
+    inference_batch_size: int = setting(128, "texts per batch when predicting")
+    frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
+    bf16: bool = setting(True, "bf16 autocast where the device has it (CUDA, CPUs with native bf16)")
+
+
+BUDGETS = {
+    "smoke": TextBudget("tiny-random-bert", epochs=2, max_length=32, batch_size=16, learning_rate=5e-3, head_learning_rate=1e-2,
+                        train_limit=400, eval_limit=200, svm_fit_limit=400),
+    "cpu": TextBudget("base", epochs=3, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
+                      train_limit=None, eval_limit=None, svm_fit_limit=None),
+    "gpu": TextBudget("bert-base-cased", epochs=10, max_length=50, batch_size=16, learning_rate=5e-5, head_learning_rate=5e-5,
+                      train_limit=None, eval_limit=None, svm_fit_limit=None),
+}

@@ -1,0 +1,77 @@
+"""Content encoders into the frozen emotion space (Buechel et al., step two): a word or a text goes
+to a 100-d point, and the label mapper's frozen decoders read that point in any format.
+
+Both encoders end in the label encoders' own MLP (k -> 128 -> 128 -> 100). The word encoder reads
+the pretrained encoder's mean-pooled state of the word alone (the reference uses FastText vectors,
+which we do not have offline) and only its MLP trains. The text encoder fine-tunes the pretrained
+encoder with its MLP. Losses go through frozen decoders only; emotion-label augmentation adds, per
+batch, the mapper's translation of each gold label into another format as a second target
+(`augment`), so that format's decoder constrains the point too. Training is in `content_train.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from emopipe.emotion_space.metrics import direction_score
+from emopipe.emotion_space.model import SPACE_SIZE, EmotionSpace, mapping_ffn, readout, reconstruction_loss
+from emopipe.models.text_models import pool
+
+
+class ContentEncoder(nn.Module):
+    """pretrained encoder -> mean-pooled state -> MLP -> emotion space."""
+
+    def __init__(self, encoder: nn.Module, hidden_size: int, size: int = SPACE_SIZE):
+        super().__init__()
+        self.encoder, self.head = encoder, mapping_ffn(hidden_size, size)
+
+    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return pool(hidden, attention_mask, "mean")
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.head(self.embed(input_ids, attention_mask).float())
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a content encoder learns from: gold labels in `fmt`, plus, with `augment`, the mapper's
+    translation of them into `augment` (weighted `augment_weight`)."""
+
+    fmt: str
+    values: np.ndarray
+    augment: str | None = None
+    augment_weight: float = 1.0
+
+
+def frozen(space: EmotionSpace) -> EmotionSpace:
+    space.eval()
+    space.requires_grad_(False)
+    return space
+
+
+def target_loss(space: EmotionSpace, target: Target, z: torch.Tensor, gold: torch.Tensor) -> torch.Tensor:
+    """The loss of points `z` against `gold`, the batch's rows of `target.values` (same device as `z`)."""
+    z = z.float()
+    loss = reconstruction_loss(target.fmt, space.decode(target.fmt, z), gold)
+    if target.augment:
+        with torch.no_grad():  # on the fly: the frozen mapper turns each gold label into the other format
+            mapped = space.decode(target.augment, space.encode(target.fmt, gold))
+        loss = loss + target.augment_weight * reconstruction_loss(target.augment, space.decode(target.augment, z), mapped)
+    return loss
+
+
+def read(space: EmotionSpace, fmt: str, z: np.ndarray) -> np.ndarray:
+    """Points -> label values in `fmt` (0/1 for binary and categorical formats)."""
+    with torch.no_grad():
+        return readout(fmt, space.decode(fmt, torch.as_tensor(z, dtype=torch.float32))).numpy()
+
+
+def score(space: EmotionSpace, fmt: str, z: np.ndarray, gold: np.ndarray) -> float:
+    if len(gold) < 2:  # a tiny split: nothing to correlate
+        return float("nan")
+    return direction_score(fmt, read(space, fmt, z), gold)[1]
