@@ -20,7 +20,7 @@ endif
 MAIN_SELECTION ?= *eval_report
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR ?= false
 
-.PHONY: install run test ui clean
+.PHONY: install run test lint ui clean
 
 # The torch build to install before emopipe. The default is the CPU build (this machine's pip
 # finds it on local disk). GPU users: `make run TORCH=torch==2.13.0 TORCH_INDEX=https://download.pytorch.org/whl/cu128`
@@ -42,6 +42,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there
+$(BIN)/.lint-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[lint]'
+	touch $@
+
+lint: $(BIN)/.lint-installed
+	$(BIN)/ruff check .
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml

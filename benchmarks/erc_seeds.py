@@ -63,7 +63,8 @@ def main() -> None:
     for seed in args.seeds:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as root:
-            result = run_erc(args.dataset, table, budget, options, Path(root), seed=seed, log=lambda line: print(f"  {line}", file=sys.stderr, flush=True))
+            result = run_erc(args.dataset, table, budget, options, Path(root), seed=seed,
+                             log=lambda line: print(f"  {line}", file=sys.stderr, flush=True))
         runs.append(result.metrics)
         print(row(seed, result.metrics, (time.perf_counter() - started) / 60), flush=True)
     if len(runs) > 1:

@@ -27,12 +27,10 @@ def _uri(ctx: click.Context) -> str:
 
 
 def _resolve(ctx: click.Context, reference: str) -> tuple[str, str]:
-    from mlflow.tracking import MlflowClient
-
-    from emopipe.tracking.serving import RegistryLookupError, resolve
+    from emopipe.tracking.serving import RegistryLookupError, resolve_in
 
     try:
-        return resolve(MlflowClient(tracking_uri=_uri(ctx), registry_uri=_uri(ctx)), reference)
+        return resolve_in(_uri(ctx), reference)
     except RegistryLookupError as err:
         raise click.ClickException(str(err)) from err
 

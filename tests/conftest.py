@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
 
-from tests.fixture_files import write_mirror  # noqa: E402
+from tests.fixture_files import write_mirror
 
 
 @pytest.fixture

@@ -66,10 +66,11 @@ def _files() -> dict[str, bytes]:
     terms = list(GOEMOTIONS_LABELS) + WORDS + ["apple juice"]
     v1 = ["Word\tValence\tArousal\tDominance"] + [f"{t}\t{_score(i, 1):.3f}\t{_score(i, 2):.3f}\t{_score(i, 3):.3f}" for i, t in enumerate(terms)]
     files["nrc_vad_v1/NRC-VAD-Lexicon.txt"] = ("\n".join(v1) + "\n").encode()
-    v2 = ["term\tvalence\tarousal\tdominance"] + [f"{t}\t{2 * _score(i, 4) - 1:.3f}\t{2 * _score(i, 5) - 1:.3f}\t{2 * _score(i, 6) - 1:.3f}" for i, t in enumerate(terms)]
+    v2 = ["term\tvalence\tarousal\tdominance"] + [
+        f"{t}\t{2 * _score(i, 4) - 1:.3f}\t{2 * _score(i, 5) - 1:.3f}\t{2 * _score(i, 6) - 1:.3f}" for i, t in enumerate(terms)]
     files["nrc_vad_v2.1/NRC-VAD-Lexicon-v2.1.txt"] = ("\n".join(v2) + "\n").encode()
 
-    categories = list(PLUTCHIK8) + ["negative", "positive"]
+    categories = [*list(PLUTCHIK8), "negative", "positive"]
     emolex = [""] + [f"{w}\t{c}\t{int(_score(i, j) > 0.6)}" for i, w in enumerate(WORDS) for j, c in enumerate(categories)]
     files["nrc_emolex_v0.92/NRC-Emotion-Lexicon-Wordlevel-v0.92.txt"] = ("\r\n".join(emolex) + "\r\n").encode()
     eil = [f"{w}\t{e}\t{_score(i, j):.3f}" for i, w in enumerate(WORDS[:14]) for j, e in enumerate(PLUTCHIK8) if (i + j) % 3 == 0]
@@ -117,9 +118,10 @@ def _files() -> dict[str, bytes]:
         season = {"season_id": "s01", "episodes": [{"episode_id": "s01_e15", "scenes": [{"scene_id": "s01_e15_c01", "utterances": utterances}]}]}
         files[f"emorynlp/json/emotion-detection-{name}.json"] = json.dumps(season).encode()
 
-    files["sst2/train_label_first_crlf.tsv"] = "label\tsentence\r\n0\thide new secretions\r\n1\ta charming journey\r\n1\tgood\r\n".encode()
-    files["sst2/dev.tsv"] = "sentence\tlabel\nit 's a charming and often affecting journey . \t1\nunflinchingly bleak \t0\n".encode()
-    sarcasm = ["is_sarcastic,text"] + [f"{i % 2},\"headline number {i}, with a comma\"" for i in range(12)] + ["1,\"headline number 3, with a comma\""]
+    files["sst2/train_label_first_crlf.tsv"] = b"label\tsentence\r\n0\thide new secretions\r\n1\ta charming journey\r\n1\tgood\r\n"
+    files["sst2/dev.tsv"] = b"sentence\tlabel\nit 's a charming and often affecting journey . \t1\nunflinchingly bleak \t0\n"
+    sarcasm = ["is_sarcastic,text", *[f"{i % 2},\"headline number {i}, with a comma\"" for i in range(12)],
+               "1,\"headline number 3, with a comma\""]
     files["sarcasm_headlines/Sarcasm_Headlines_Dataset_v1_headline_label.csv"] = ("\n".join(sarcasm) + "\n").encode()
     return files
 

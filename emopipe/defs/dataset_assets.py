@@ -6,13 +6,13 @@ from pydantic import Field
 
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
-from emopipe.evaluation.report import markdown_table
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import SourceData
 from emopipe.evaluation.plots import label_points_figure
-from emopipe.labels import conversations, downstream_tasks, goemotions_vad as gvad, mapping, points
+from emopipe.evaluation.report import markdown_table
+from emopipe.labels import conversations, downstream_tasks, mapping, points
+from emopipe.labels import goemotions_vad as gvad
 from emopipe.sources import goemotions as goemo
-
 
 
 def dataset_asset(name: str):

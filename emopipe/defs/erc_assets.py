@@ -28,7 +28,8 @@ def registered_name(dataset: str) -> str:
 
 
 @dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="4", partitions_def=DATASETS,
-          deps=encoder_deps(), op_tags=training_op_tags(), automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
+          deps=encoder_deps(), op_tags=training_op_tags(),
+          automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
 @transient_retries
 def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, mlflow: MlflowTracking,
                      conversation_utterances: pl.DataFrame) -> dg.MaterializeResult:

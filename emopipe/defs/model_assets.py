@@ -31,7 +31,7 @@ def _train(context, config, mlflow: MlflowTracking, kind: str, name: str, goemot
     title = f"{name}: test confusion ({run_config['profile']})"
 
     def train(workdir, log, log_metrics):
-        return train_goemotions_model(kind, goemotions_vad, points, budget, workdir, run_config, options or VadOptions(), sentiment,
+        return train_goemotions_model(kind, goemotions_vad, points, budget, workdir, run_config, options, sentiment,
                                       config.seed, title, log, log_metrics)
 
     registered = train_and_register(context, mlflow, Served(name, READER, serving.EXAMPLE), run_config,

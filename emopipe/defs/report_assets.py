@@ -2,7 +2,7 @@
 registry versions and aliases) and what the Dagster instance recorded (materializations, checks,
 source sha256s). It trains nothing, so re-rendering takes seconds."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -59,7 +59,7 @@ def gather(instance: dg.DagsterInstance, reader: RegistryReader, partitions: dic
 
 
 def _when(timestamp: float) -> str:
-    return f"{datetime.fromtimestamp(timestamp, timezone.utc):%Y-%m-%d %H:%M} UTC"
+    return f"{datetime.fromtimestamp(timestamp, UTC):%Y-%m-%d %H:%M} UTC"
 
 
 @dg.asset(group_name="reports", kinds={"mlflow", "markdown", "html"}, owners=OWNERS, code_version="1",

@@ -8,8 +8,8 @@ from pydantic import Field
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
 from emopipe.defs.resources import SourceData
-from emopipe.sources import conversations, corpora, goemotions as goemo, lexicons, sst2_sarcasm
-
+from emopipe.sources import conversations, corpora, lexicons, sst2_sarcasm
+from emopipe.sources import goemotions as goemo
 
 
 def source_asset(name: str, kinds: set[str] | None = None):

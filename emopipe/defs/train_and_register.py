@@ -27,14 +27,13 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
-from mlflow.models import ModelSignature
 
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import stored_path
-from emopipe.evaluation.cards import spec_of
-from emopipe.evaluation.cards import model_card
+from emopipe.evaluation.cards import model_card, spec_of
 from emopipe.paths import dagster_home
+from emopipe.tracking import signatures
 from emopipe.tracking.champion import Selection
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.training.trained import Trained
@@ -51,7 +50,7 @@ class Served:
     name: str
     reader: str
     example: Any
-    signature: ModelSignature | None = None
+    signature: signatures.ModelSignature | None = None
 
 
 @dataclass

@@ -51,7 +51,7 @@ def train_goemotions_model(
     budget: TextBudget,
     workdir: Path,
     run_config: dict,
-    options: VadOptions = VadOptions(),
+    options: VadOptions | None = None,
     sentiment: pl.DataFrame | None = None,
     seed: int = 13,
     title: str = "",
@@ -63,6 +63,7 @@ def train_goemotions_model(
     sentiment accuracy from valence."""
     if kind not in KINDS:
         raise ValueError(f"unknown GoEmotions model kind {kind!r}; expected one of {KINDS}")
+    options = options or VadOptions()
     names = label_points.sort("label_id")["label"].cast(pl.String).to_list()
     train = _subset(goemotions_vad, "train", budget.train_limit, seed)
     dev, test = (_subset(goemotions_vad, s, budget.eval_limit, seed) for s in ("dev", "test"))

@@ -56,7 +56,7 @@ def _held_out(splits: dict[str, dict], pair_ids) -> dict[str, str]:
 
 
 def _by_split(items: list[str], values: np.ndarray, default_split: list[str], held: dict[str, str], fmt: str) -> dict[str, Labelled]:
-    split = np.array([held.get(item, s) for item, s in zip(items, default_split)])
+    split = np.array([held.get(item, s) for item, s in zip(items, default_split, strict=True)])
     return {s: Labelled(fmt, [items[i] for i in np.flatnonzero(split == s)], values[split == s]) for s in SPLITS}
 
 

@@ -15,7 +15,15 @@ from emopipe.emotion_space.equivalences import EQUIVALENCES, equivalence_table
 from emopipe.emotion_space.metrics import summarize
 from emopipe.emotion_space.options import MappingBudget, MappingOptions
 from emopipe.emotion_space.pairs import pair_splits
-from emopipe.emotion_space.train import LossWeights, MappingConfig, directions, score_baselines, score_space, train_direct_baseline, train_space
+from emopipe.emotion_space.train import (
+    LossWeights,
+    MappingConfig,
+    directions,
+    score_baselines,
+    score_space,
+    train_direct_baseline,
+    train_space,
+)
 from emopipe.evaluation.plots import emotion_space_figure
 from emopipe.evaluation.report import markdown_table
 from emopipe.labels.formats import FORMATS

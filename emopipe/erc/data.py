@@ -52,7 +52,7 @@ def erc_split(table: pl.DataFrame, dataset: str, split: str, tokenizer, max_leng
     rows = rows.sort("dialogue_id", "turn")
     index = {name: i for i, name in enumerate(names)}
     ids: list[list[int]] = []
-    for (dialogue,), turns in rows.group_by("dialogue_id", maintain_order=True):
-        ids += conversation_prompts(tokenizer, [Turn(s, t) for s, t in zip(turns["speaker"], turns["text"])], max_length, past_turns)
+    for (_dialogue,), turns in rows.group_by("dialogue_id", maintain_order=True):
+        ids += conversation_prompts(tokenizer, [Turn(s, t) for s, t in zip(turns["speaker"], turns["text"], strict=True)], max_length, past_turns)
     labels = np.array([index[e] for e in rows["emotion"].cast(pl.String)], dtype=np.int64)
     return ErcSplit(ids, labels, rows["dialogue_id"].to_list())

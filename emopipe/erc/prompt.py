@@ -67,7 +67,7 @@ def conversation_prompts(tokenizer, turns: Sequence[Turn], max_length: int, past
     prompts = []
     for i, current in enumerate(turns):
         text = _piece(tokenizer, current.text) if current.text else []
-        tail = _piece(tokenizer, f"{speakers[current.speaker]} feels") + [tokenizer.mask_token_id]
+        tail = [*_piece(tokenizer, f"{speakers[current.speaker]} feels"), tokenizer.mask_token_id]
         room_for_text = budget - len(head) - len(tail)
         if room_for_text < 0:
             raise ValueError(f"max_length {max_length} cannot hold even the prompt's fixed words ({budget - room_for_text} tokens)")

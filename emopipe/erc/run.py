@@ -25,8 +25,8 @@ from emopipe.erc.train import KINDS, TrainedErc, nearest_anchor, train_erc
 from emopipe.evaluation.metrics import classification_metrics, confusion
 from emopipe.evaluation.plots import anchor_cosine_figure, confusion_figure
 from emopipe.losses.anchor_contrastive import min_pairwise_angle_degrees
-from emopipe.training.encoders import load_encoder
 from emopipe.training.device import host
+from emopipe.training.encoders import load_encoder
 from emopipe.training.loop import predict
 from emopipe.training.trained import Trained
 

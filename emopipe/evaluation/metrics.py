@@ -13,7 +13,7 @@ def classification_metrics(split: str, y_true: np.ndarray, y_pred: np.ndarray, n
         f"{split}_accuracy": float(accuracy_score(y_true, y_pred)),
         f"{split}_macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
         f"{split}_weighted_f1": float(f1_score(y_true, y_pred, labels=labels, average="weighted", zero_division=0)),
-        **{f"{split}_f1_{name}": float(v) for name, v in zip(names, per_class)},
+        **{f"{split}_f1_{name}": float(v) for name, v in zip(names, per_class, strict=True)},
     }
 
 

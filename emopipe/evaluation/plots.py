@@ -7,8 +7,9 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import polars as pl
 
 _EKMAN_COLOURS = {"anger": "#d62728", "disgust": "#8c564b", "fear": "#9467bd", "joy": "#ff7f0e",
                   "sadness": "#1f77b4", "surprise": "#2ca02c", "neutral": "#7f7f7f"}
@@ -31,7 +32,7 @@ def label_points_figure(points: pl.DataFrame) -> bytes:
             ax = axes[row, col]
             x, y = points[f"{prefix}_valence"], points[f"{prefix}_{other}"]
             ax.scatter(x, y, c=colours, s=28)
-            for label, xi, yi in zip(points["label"], x, y):
+            for label, xi, yi in zip(points["label"], x, y, strict=True):
                 ax.annotate(label, (xi, yi), fontsize=7, xytext=(2, 2), textcoords="offset points")
             ax.set(xlim=(-0.05, 1.08), ylim=(-0.05, 1.08), xlabel="valence" if row else None, ylabel=other)
             if row == 0:
@@ -56,7 +57,7 @@ def confusion_figure(matrix, names: list[str], title: str) -> bytes:
     return png_bytes(fig)
 
 
-def emotion_space_figure(rows: dict[str, "np.ndarray"], classes: dict[str, str], title: str) -> bytes:
+def emotion_space_figure(rows: dict[str, np.ndarray], classes: dict[str, str], title: str) -> bytes:
     """2-D PCA of decoder weight rows, one point per `format:variable`, coloured by equivalence
     class (grey when a variable has none): equivalent variables should sit together."""
     import numpy as np
@@ -67,21 +68,21 @@ def emotion_space_figure(rows: dict[str, "np.ndarray"], classes: dict[str, str],
     palette = plt.get_cmap("tab20")
     colour_of = {c: palette(i % 20) for i, c in enumerate(sorted(set(classes.values())))}
     fig, ax = plt.subplots(figsize=(11, 9))
-    for name, (x, y) in zip(names, xy):
+    for name, (x, y) in zip(names, xy, strict=True):
         ax.scatter(x, y, s=26, color=colour_of.get(classes.get(name), "#bbbbbb"))
         ax.annotate(name, (x, y), fontsize=6.5, xytext=(2, 2), textcoords="offset points")
     ax.set(title=title, xlabel="PC 1", ylabel="PC 2")
     return png_bytes(fig)
 
 
-def embedding_projection_figure(panels: dict[str, "np.ndarray"], groups: list[str], title: str, seed: int = 13) -> bytes:
+def embedding_projection_figure(panels: dict[str, np.ndarray], groups: list[str], title: str, seed: int = 13) -> bytes:
     """t-SNE of each panel's embeddings (same items in every panel), side by side, coloured by Ekman group."""
     import numpy as np
     from sklearn.manifold import TSNE
 
     fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 6.5), squeeze=False)
     colours = [_EKMAN_COLOURS.get(g, "#000000") for g in groups]
-    for ax, (name, x) in zip(axes[0], panels.items()):
+    for ax, (name, x) in zip(axes[0], panels.items(), strict=True):
         unit = x / np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None)
         xy = TSNE(n_components=2, metric="cosine", init="pca", perplexity=min(30.0, (len(x) - 1) / 3), random_state=seed).fit_transform(unit)
         ax.scatter(xy[:, 0], xy[:, 1], c=colours, s=5, alpha=0.7)
@@ -92,10 +93,10 @@ def embedding_projection_figure(panels: dict[str, "np.ndarray"], groups: list[st
     return png_bytes(fig)
 
 
-def anchor_cosine_figure(panels: dict[str, "np.ndarray"], names: list[str], title: str) -> bytes:
+def anchor_cosine_figure(panels: dict[str, np.ndarray], names: list[str], title: str) -> bytes:
     """Pairwise cosine between emotion anchors, one heat map per panel (e.g. before and after training)."""
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 5), squeeze=False)
-    for ax, (name, cosine) in zip(axes[0], panels.items()):
+    for ax, (name, cosine) in zip(axes[0], panels.items(), strict=True):
         image = ax.imshow(cosine, cmap="RdBu_r", vmin=-1, vmax=1)
         ax.set_xticks(range(len(names)), names, rotation=90, fontsize=8)
         ax.set_yticks(range(len(names)), names, fontsize=8)

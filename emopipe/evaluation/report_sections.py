@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from emopipe.evaluation.paper import METHODS, Figure, Method
-from emopipe.evaluation.report import Bullets, Picture, Section, Table
 from emopipe.evaluation.records import ModelRecord, RunRecord
+from emopipe.evaluation.report import Bullets, Picture, Section, Table
 
 ENCODER_PARAMS = ("encoder", "profile_encoder", "budget_encoder")  # runs before budgets recorded it under the older names
 
@@ -27,7 +27,7 @@ class ReportInputs:
     data_tables: list[dict] = field(default_factory=list)  # asset, group, rows, contract, check, digest, materialized
     source_files: list[dict] = field(default_factory=list)  # path, sha256, url, licence
     dagster_run_id: str = ""
-    generated: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    generated: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def missing(self) -> list[str]:
         """Every model (and partition) the report covers that has no materialized version."""
@@ -163,4 +163,4 @@ def report_sections(inputs: ReportInputs) -> list[Section]:
     sections = [summary_section(inputs)]
     for method in METHODS:
         sections += method_sections(method, inputs)
-    return sections + [data_section(inputs), lineage_section(inputs)]
+    return [*sections, data_section(inputs), lineage_section(inputs)]

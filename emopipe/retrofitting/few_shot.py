@@ -8,7 +8,7 @@ batch per epoch otherwise)."""
 from __future__ import annotations
 
 import math
-import numpy as np
+
 import polars as pl
 import torch
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from emopipe.evaluation.probes import mean_and_std, probe_scores
 from emopipe.evaluation.embedding_quality import clustering_scores, embedding_drift, retrieval_scores
 from emopipe.evaluation.plots import embedding_projection_figure
+from emopipe.evaluation.probes import mean_and_std, probe_scores
 from emopipe.evaluation.report import markdown_table
 from emopipe.retrofitting.few_shot import few_shot_run
 from emopipe.retrofitting.options import FewShotOptions, RetrofitBudget, RetrofitOptions

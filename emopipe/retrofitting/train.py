@@ -20,7 +20,7 @@ of the cost. The updated encoder runs in train mode (dropout), as fine-tuning do
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.retrofitting.options import RetrofitBudget, RetrofitOptions
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, FitResult, fit, predict
+
 
 def class_balanced_batches(labels: np.ndarray, m: int, batch_size: int, examples: int, seed: int) -> list[np.ndarray]:
     """Batches of `m` items from each of `batch_size // m` classes, from `MPerClassSampler`, seeded so a

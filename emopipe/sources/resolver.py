@@ -56,7 +56,7 @@ class SourceResolver:
         self.sha256_overrides = dict(sha256_overrides or {})
 
     @classmethod
-    def from_env(cls) -> "SourceResolver":
+    def from_env(cls) -> SourceResolver:
         return cls(
             os.environ.get(DATA_DIR_ENV) or None,
             default_cache_dir(),

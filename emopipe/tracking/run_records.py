@@ -5,7 +5,7 @@ registry through this module only."""
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mlflow.entities import Run

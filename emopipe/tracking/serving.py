@@ -41,6 +41,11 @@ def resolve(client: MlflowClient, reference: str) -> tuple[str, str]:
         raise RegistryLookupError(f"{name} has no version {version} (versions: {', '.join(map(str, held)) or 'none'})") from err
 
 
+def resolve_in(tracking_uri: str, reference: str) -> tuple[str, str]:
+    """(name, version) for a reference, in the registry at `tracking_uri`."""
+    return resolve(MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri), reference)
+
+
 def model_uri(client: MlflowClient, reference: str) -> str:
     """`models:/name/version` for a reference."""
     name, version = resolve(client, reference)

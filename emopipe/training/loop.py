@@ -23,7 +23,6 @@ from emopipe.training.batching import length_grouped_batches, pad, sorted_batche
 from emopipe.training.device import autocast, pick_device
 
 
-
 @dataclass
 class Batch:
     """One training batch, every tensor already on the training device: the padded token ids and

@@ -32,6 +32,6 @@ def choose_budget(budgets: Mapping[str, B], profile: str, overrides: Mapping[str
     return dataclasses.replace(chosen, **{k: v for k, v in (overrides or {}).items() if v is not None})
 
 
-def setting(default: Any = dataclasses.MISSING, help: str = "") -> Any:  # noqa: A002 (the word users read)
+def setting(default: Any = dataclasses.MISSING, help: str = "") -> Any:
     """A dataclass field with its help text (and default, if any)."""
     return dataclasses.field(default=default, metadata={HELP: help})

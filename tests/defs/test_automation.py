@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -22,7 +22,7 @@ print(defs.get_repository_def().get_schedule_def("weekly_retrain").cron_schedule
 
 
 def test_weekly_schedule_retrains_every_model_one_run_per_partition():
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 22, 3, tzinfo=timezone.utc))
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 22, 3, tzinfo=UTC))
     requests = list(weekly_retrain(context))
     assert [sorted(k.to_user_string() for k in r.asset_selection) for r in requests] == [sorted(UNPARTITIONED_MODELS),
                                                                                           ["eacl_checkpoints"], ["eacl_checkpoints"]]

@@ -4,7 +4,6 @@ champion alias -> pyfunc served from a fresh Python process without Dagster."""
 import json
 import subprocess
 import sys
-
 from pathlib import Path
 
 import dagster as dg

@@ -54,8 +54,8 @@ def _long(pair_id: str, item_type: str, items: list[str], fmt_values: dict[str, 
     splits = split_items(pl.Series("item", items), seed=13)
     rows = []
     for fmt, values in fmt_values.items():
-        for item, row in zip(items, values):
-            rows += [(pair_id, item, item_type, fmt, v, float(x)) for v, x in zip(FORMATS[fmt].variables, row)]
+        for item, row in zip(items, values, strict=True):
+            rows += [(pair_id, item, item_type, fmt, v, float(x)) for v, x in zip(FORMATS[fmt].variables, row, strict=True)]
     table = pl.DataFrame(rows, schema=["pair_id", "item", "item_type", "format", "variable", "value"], orient="row")
     return table.join(splits, on="item")
 

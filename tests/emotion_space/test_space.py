@@ -31,7 +31,7 @@ def test_sharing_loss_equals_a_naive_loop():
                 (fa, va), (fb, vb) = present[a], present[b]
                 ra = space.decoders[fa].weight[space_index(fa, va)].tolist()
                 rb = space.decoders[fb].weight[space_index(fb, vb)].tolist()
-                dot = sum(x * y for x, y in zip(ra, rb))
+                dot = sum(x * y for x, y in zip(ra, rb, strict=True))
                 cos = dot / (math.sqrt(sum(x * x for x in ra)) * math.sqrt(sum(y * y for y in rb)))
                 total, count = total + (1 - cos), count + 1
     assert count > 0
@@ -66,7 +66,7 @@ def test_pair_splits_align_items_and_variable_order():
     rows = []
     for item, split, vad, emo in (("calm", "train", (0.8, 0.1, 0.5), 0.0), ("rage", "train", (0.1, 0.9, 0.6), 1.0),
                                   ("joy", "test", (0.9, 0.7, 0.6), 0.0)):
-        rows += [("nrc_vad__emolex8", item, "word", "nrc_vad", v, x, split) for v, x in zip(("valence", "arousal", "dominance"), vad)]
+        rows += [("nrc_vad__emolex8", item, "word", "nrc_vad", v, x, split) for v, x in zip(("valence", "arousal", "dominance"), vad, strict=True)]
         rows += [("nrc_vad__emolex8", item, "word", "emolex8", e, emo if e == "anger" else 0.0, split)
                  for e in ("trust", "anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise")]
     table = pl.DataFrame(rows, schema=["pair_id", "item", "item_type", "format", "variable", "value", "split"], orient="row")

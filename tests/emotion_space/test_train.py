@@ -7,8 +7,15 @@ import torch
 
 from emopipe.emotion_space.metrics import direction_score, summarize
 from emopipe.emotion_space.pairs import PairSplit
-from emopipe.emotion_space.train import (LossWeights, MappingConfig, directions, score_baselines, score_space,
-                                         train_direct_baseline, train_space)
+from emopipe.emotion_space.train import (
+    LossWeights,
+    MappingConfig,
+    directions,
+    score_baselines,
+    score_space,
+    train_direct_baseline,
+    train_space,
+)
 
 
 def _pair(n: int, seed: int) -> PairSplit:

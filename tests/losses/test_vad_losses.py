@@ -11,8 +11,8 @@ from emopipe.losses.vad_regression import vad_loss
 
 def _naive_distance_ce(pred, labels, points):
     total = 0.0
-    for p, y in zip(pred.tolist(), labels.tolist()):
-        logits = [-sum(abs(a - b) for a, b in zip(p, q)) for q in points.tolist()]
+    for p, y in zip(pred.tolist(), labels.tolist(), strict=True):
+        logits = [-sum(abs(a - b) for a, b in zip(p, q, strict=True)) for q in points.tolist()]
         top = max(logits)
         log_norm = top + math.log(sum(math.exp(v - top) for v in logits))
         total += log_norm - logits[y]
@@ -36,8 +36,8 @@ def test_vad_losses_match_their_definitions():
     torch.manual_seed(1)
     pred, target, points = torch.rand(5, 3), torch.rand(5, 3), torch.rand(28, 3)
     labels = torch.randint(0, 28, (5,))
-    mae = sum(abs(a - b) for p, t in zip(pred.tolist(), target.tolist()) for a, b in zip(p, t)) / 15
-    mse = sum((a - b) ** 2 for p, t in zip(pred.tolist(), target.tolist()) for a, b in zip(p, t)) / 15
+    mae = sum(abs(a - b) for p, t in zip(pred.tolist(), target.tolist(), strict=True) for a, b in zip(p, t, strict=True)) / 15
+    mse = sum((a - b) ** 2 for p, t in zip(pred.tolist(), target.tolist(), strict=True) for a, b in zip(p, t, strict=True)) / 15
     assert vad_loss("mae", pred, target, labels, points).item() == pytest.approx(mae, rel=1e-5)
     assert vad_loss("mse", pred, target, labels, points).item() == pytest.approx(mse, rel=1e-5)
     combined = mae + 0.1 * _naive_distance_ce(pred, labels, points)

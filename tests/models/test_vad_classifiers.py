@@ -38,7 +38,7 @@ def test_rbf_svm_with_a_class_missing_from_training_keeps_the_label_ids():
 
 
 def test_missing_svm_file_is_named(tmp_path):
-    with pytest.raises(FileNotFoundError, match="svm.safetensors"):
+    with pytest.raises(FileNotFoundError, match=r"svm\.safetensors"):
         RbfSvm.load(tmp_path / "svm.safetensors")
 
 

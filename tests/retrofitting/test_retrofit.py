@@ -25,9 +25,9 @@ def test_class_balanced_batches_hold_m_of_each_class_and_replay_by_seed():
         classes, counts = np.unique(LABELS[batch], return_counts=True)
         assert len(classes) == 4 and set(counts) == {2}
     again = class_balanced_batches(LABELS, m=2, batch_size=8, examples=40, seed=3)
-    assert all((a == b).all() for a, b in zip(batches, again))
+    assert all((a == b).all() for a, b in zip(batches, again, strict=True))
     other = class_balanced_batches(LABELS, m=2, batch_size=8, examples=40, seed=4)
-    assert any((a != b).any() for a, b in zip(batches, other))
+    assert any((a != b).any() for a, b in zip(batches, other, strict=True))
 
 
 @pytest.mark.parametrize("m, batch_size, message", [(3, 8, "multiple"), (4, 32, "cannot fill")])

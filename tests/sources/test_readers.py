@@ -59,7 +59,7 @@ def test_semeval_escapes_bare_ampersand_and_flattens_tabs(mirror):
     files = {s: {k.split(".")[0]: base / f"AffectiveText.{s}/affectivetext_{s}.{k}" for k in ("xml", "emotions.gold", "valence.gold")}
              for s in corpora.SEMEVAL_SPLITS}
     table = corpora.read_semeval(files)
-    texts = dict(zip(table["id"], table["text"]))
+    texts = dict(zip(table["id"], table["text"], strict=True))
     assert texts[3] == "Beckham & Posh win" and texts[501] == "Global National Major ring bust"
 
 

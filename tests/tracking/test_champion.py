@@ -120,7 +120,7 @@ def test_a_champion_registered_before_the_tags_is_read_from_its_legacy_tag(regis
     client.set_registered_model_alias(NAME, CHAMPION, v1)
     v2, run2, sel2 = candidate(client, 0.5)
     assert promote(client, NAME, v2, sel2, run2, lock)["champion_decision"] == "kept"
-    v3, run3 = version_with(client, [0.1])  # no record at all: only force replaces it
+    v3, _run3 = version_with(client, [0.1])  # no record at all: only force replaces it
     client.set_registered_model_alias(NAME, CHAMPION, v3)
     assert promote(client, NAME, v2, sel2, run2, lock)["champion_decision"] == "kept"
     assert promote(client, NAME, v2, sel2, run2, lock, force=True)["champion_decision"] == "promoted"
