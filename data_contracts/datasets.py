@@ -14,6 +14,7 @@ from data_contracts.vocab import (
     VAD,
 )
 
+
 def _unit(description: str, nullable: bool = False) -> dy.Float64:
     return dy.Float64(min=0.0, max=1.0, nullable=nullable, description=description)
 

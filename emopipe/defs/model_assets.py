@@ -25,7 +25,8 @@ def model_asset(name: str):
                     deps=encoder_deps(), op_tags=training_op_tags())
 
 
-def _train(context, config, mlflow: MlflowTracking, kind: str, name: str, goemotions_vad, points, options=None, sentiment=None):
+def _train(context, config, mlflow: MlflowTracking, kind: str, name: str, goemotions_vad, points, options=None, sentiment=None,
+           downstream_tasks=None):
     budget, recorded = with_encoder(budget_of(config, BUDGETS), context, mlflow, config.encoder)
     run_config = run_settings(config, budget, {"vad_": options} if options else None, recorded)  # vad_mapper: the report's ablation key
     title = f"{name}: test confusion ({run_config['profile']})"
@@ -34,8 +35,11 @@ def _train(context, config, mlflow: MlflowTracking, kind: str, name: str, goemot
         return train_goemotions_model(kind, goemotions_vad, points, budget, workdir, run_config, options, sentiment,
                                       config.seed, title, log, log_metrics)
 
-    registered = train_and_register(context, mlflow, Served(name, READER, serving.EXAMPLE), run_config,
-                                    {"goemotions_vad": goemotions_vad, "emotion_label_points": points}, train, config.force_champion)
+    tables = {"goemotions_vad": goemotions_vad, "emotion_label_points": points}
+    if downstream_tasks is not None:  # the VAD model's zero-shot sentiment figure reads SST-2 from it
+        tables["downstream_tasks"] = downstream_tasks
+    registered = train_and_register(context, mlflow, Served(name, READER, serving.EXAMPLE), run_config, tables, train,
+                                    config.force_champion)
     return materialize_result([registered])
 
 
@@ -58,7 +62,7 @@ def vad_regressor(context: dg.AssetExecutionContext, config: VadConfig, mlflow: 
     SVM; zero-shot sentiment from valence on SST-2 dev. Registered as `emopipe-vad-regressor`."""
     sst2 = downstream_tasks.filter((pl.col("task") == "sst2") & (pl.col("split") == "dev"))
     return _train(context, config, mlflow, "vad", "emopipe-vad-regressor", goemotions_vad, emotion_label_points,
-                  options_of(config, VadOptions), sst2)
+                  options_of(config, VadOptions), sst2, downstream_tasks)
 
 
 MODEL_ASSETS = [goemotions_baseline, vad_regressor]

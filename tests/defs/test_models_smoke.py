@@ -45,13 +45,14 @@ def test_both_models_train_register_and_serve(smoke, home):
     result = smoke()
     assert result.success, failure_text(result)
     client = MlflowTracking().client()
-    for name, columns in (("emopipe-vad-regressor", ["valence", "arousal", "dominance", "top_emotion"]),
-                          ("emopipe-goemotions-baseline", ["top_emotion", "probability"])):
+    for name, columns, tables in (("emopipe-vad-regressor", ["valence", "arousal", "dominance", "top_emotion"],
+                                   {"goemotions_vad", "emotion_label_points", "downstream_tasks"}),
+                                  ("emopipe-goemotions-baseline", ["top_emotion", "probability"], {"goemotions_vad", "emotion_label_points"})):
         champion = client.get_model_version_by_alias(name, "champion")
         run = client.get_run(champion.run_id)
         assert run.data.tags["profile"] == "smoke" and run.data.tags["dagster_run_id"] == result.run_id
         assert {"test_accuracy", "test_macro_f1", "dev_macro_f1", "test_f1_joy"} <= set(run.data.metrics)
-        assert {d.dataset.name for d in run.inputs.dataset_inputs} == {"goemotions_vad", "emotion_label_points"}
+        assert {d.dataset.name for d in run.inputs.dataset_inputs} == tables  # what it read, SST-2 for the VAD model's sentiment
         for d in run.inputs.dataset_inputs:  # the source is where the IO manager stored the table
             assert str(home / "tables" / f"{d.dataset.name}.parquet") in d.dataset.source
         assert champion.tags["champion_decision"] == "promoted"
