@@ -61,10 +61,10 @@ def options_of(config: dg.Config, cls: type, prefix: str = ""):
     return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
-def budget_of(config: dg.Config, budgets: dict, **fixed):
-    """The config's profile's budget with the config's overrides (and `fixed` ones) applied."""
+def budget_of(config: dg.Config, budgets: dict):
+    """The config's profile's budget with the config's overrides applied."""
     cls = type(next(iter(budgets.values())))
-    overrides = {f.name: getattr(config, f.name) for f in dataclasses.fields(cls)} | fixed
+    overrides = {f.name: getattr(config, f.name) for f in dataclasses.fields(cls)}
     return choose_budget(budgets, profile_name(config.profile), {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()})
 
 
