@@ -121,15 +121,16 @@ class Meld(dy.Schema):
 
 
 class Emorynlp(dy.Schema):
-    """EmoryNLP utterances: train from the MELD repository's CSV, dev/test from the original JSON."""
+    """EmoryNLP utterances, the full original split (the EACL reference repository's text files)."""
 
     split = dy.Enum(THREE_SPLITS, primary_key=True, description="split")
-    scene_id = dy.String(primary_key=True, regex=r"^s\d+_e\d+_c\d+$", description="scene (the dialogue), sSS_eEE_cCC")
+    scene_id = dy.String(primary_key=True, regex=r"^(train|dev|test)_scene_\d{5}$",
+                         description="scene (the dialogue): split and position in the split's file")
     utterance_index = dy.Int64(primary_key=True, min=0, description="0-based position in the scene")
-    speaker = dy.String(description="speaker name(s), comma-joined")
+    speaker = dy.String(description="the speaker (the first of the original's speakers)")
     text = dy.String(description="utterance")
     emotion = dy.Enum(EMORYNLP_EMOTIONS, description="one of EmoryNLP's 7 emotions")
-    source_file = dy.String(description="file the row was read from")
+    source_line = _line()
 
 
 class Sst2(dy.Schema):

@@ -107,16 +107,14 @@ def _files() -> dict[str, bytes]:
                                 for k, (t, s, e, snt) in enumerate(meld_rows)]
         files[f"meld/MELD/{split}_sent_emo.csv"] = ("\n".join(rows) + "\n").encode()
 
-    emory = ["Utterance,Speaker,Emotion,Scene_ID,Utterance_ID,Season,Episode,Start_Time,End_Time",
-             "\"What you guys don't understand is, for us, kissing matters.\",['Monica Geller'],Joyful,1,1,1,2,00:00:02.877,00:00:07.548",
-             "\"Yeah, right!.......Y'serious?\",['Joey Tribbiani'],Neutral,1,2,1,2,00:00:04.504,00:00:07.548",
-             "Oh come on.,\"['Monica Geller', 'Phoebe Buffay']\",Mad,1,3,1,2,00:00:08.000,00:00:09.000"]
-    files["emorynlp/csv_from_MELD_repo/emorynlp_train_final.csv"] = ("\n".join(emory) + "\n").encode()
-    for name, emotions in (("dev", ["Neutral", "Sad"]), ("tst", ["Scared", "Powerful"])):
-        utterances = [{"utterance_id": f"s01_e15_c01_u00{k}", "speakers": ["Rachel Green"], "transcript": f"Line {k}.",
-                       "tokens": [["Line", "."]], "emotion": e} for k, e in enumerate(emotions)]
-        season = {"season_id": "s01", "episodes": [{"episode_id": "s01_e15", "scenes": [{"scene_id": "s01_e15_c01", "utterances": utterances}]}]}
-        files[f"emorynlp/json/emotion-detection-{name}.json"] = json.dumps(season).encode()
+    # EACL's text files: speaker, transcript, emotion a line; an empty line between scenes
+    emory = ["Monica Geller\tWhat you guys don't understand is, for us, kissing matters.\tJoyful",
+             "Joey Tribbiani\tYeah, right!.......Y'serious?\tNeutral", "",
+             "Monica Geller\tOh come on.\tMad", "Phoebe Buffay\tWhat?\tScared"]
+    files["emorynlp/txt_from_EACL_repo/EMORY_train.txt"] = ("\n".join(emory) + "\n").encode()
+    for name, emotions in (("dev", ["Neutral", "Sad"]), ("test", ["Scared", "Powerful"])):
+        files[f"emorynlp/txt_from_EACL_repo/EMORY_{name}.txt"] = "".join(
+            f"Rachel Green\tLine {k}.\t{e}\n" for k, e in enumerate(emotions)).encode()
 
     files["sst2/train_label_first_crlf.tsv"] = b"label\tsentence\r\n0\thide new secretions\r\n1\ta charming journey\r\n1\tgood\r\n"
     files["sst2/dev.tsv"] = b"sentence\tlabel\nit 's a charming and often affecting journey . \t1\nunflinchingly bleak \t0\n"

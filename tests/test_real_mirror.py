@@ -37,7 +37,7 @@ def test_real_data_half_with_exact_counts(home):
     assert _rows(home, "emobank").height == 10_062
     assert _per_split(_rows(home, "semeval_affective_text")) == {"trial": 250, "test": 1_000}
     assert _per_split(_rows(home, "meld")) == {"train": 9_989, "dev": 1_109, "test": 2_610}
-    assert _per_split(_rows(home, "emorynlp")) == {"train": 7_551, "dev": 1_344, "test": 1_328}
+    assert _per_split(_rows(home, "emorynlp")) == {"train": 9_934, "dev": 1_344, "test": 1_328}  # the full original split
     assert _per_split(_rows(home, "sst2")) == {"train": 67_349, "dev": 872}
     assert _rows(home, "sarcasm_headlines").height == 26_709
 
@@ -50,4 +50,4 @@ def test_real_data_half_with_exact_counts(home):
         "emobank_vad__semeval_be6": 1_171, "goemotions28__nrc_vad": 28, "goemotions28__ekman6": 28,
     }
     conversations = _rows(home, "conversation_utterances")
-    assert conversations.filter(dataset="meld").height == 13_708 and conversations.filter(dataset="emorynlp").height == 10_223
+    assert conversations.filter(dataset="meld").height == 13_708 and conversations.filter(dataset="emorynlp").height == 12_606

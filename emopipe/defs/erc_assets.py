@@ -44,15 +44,13 @@ def eacl_checkpoints(context: dg.AssetExecutionContext, config: EaclRunConfig, m
     options = options_of(config, EaclOptions)
     budget, recorded = with_encoder(budget_of(config, BUDGETS), context, mlflow, config.encoder)
     run_config = run_settings(config, budget, {"": options}, recorded | {"dataset": dataset})
-    tags = {"data_note": "EmoryNLP train is the 7,551-utterance copy from the MELD repository (the original train file is not "
-                         "available)"} if dataset == "emorynlp" else None
 
     def train(workdir, log, log_metrics):
         return run_erc(dataset, conversation_utterances, budget, options, workdir, config.seed, log, log_metrics)
 
     served = Served(registered_name(dataset), READER, serving.EXAMPLE, signatures.CONVERSATION)
     registered = train_and_register(context, mlflow, served, run_config, {"conversation_utterances": conversation_utterances}, train,
-                                    config.force_champion, run_name=f"eacl-{dataset}-{context.run.run_id[:8]}", tags=tags)
+                                    config.force_champion, run_name=f"eacl-{dataset}-{context.run.run_id[:8]}")
     return materialize_result([registered])
 
 

@@ -97,15 +97,10 @@ def meld_asset(data: SourceData):
 
 @source_asset("emorynlp")
 def emorynlp_asset(data: SourceData):
-    """EmoryNLP emotion detection (Zahiri & Choi, 2018): Friends scenes with 7 emotions. Train is the MELD
-    repository's 7,551-utterance multimodal subset (the original train file is not available); dev and test
-    are the original 1,344 / 1,328 utterances."""
+    """EmoryNLP emotion detection (Zahiri & Choi, 2018): Friends scenes with 7 emotions, the full original
+    split (9,934 / 1,344 / 1,328 utterances) as the EACL reference repository ships it."""
     paths, lineage = data.fetch("emorynlp")
-    table = conversations.read_emorynlp(
-        paths["emorynlp/csv_from_MELD_repo/emorynlp_train_final.csv"],
-        paths["emorynlp/json/emotion-detection-dev.json"],
-        paths["emorynlp/json/emotion-detection-tst.json"],
-    )
+    table = conversations.read_emorynlp({s: paths[f"emorynlp/txt_from_EACL_repo/EMORY_{s}.txt"] for s in ("train", "dev", "test")})
     yield from validated("emorynlp", table, _lineage(lineage))
 
 

@@ -76,16 +76,13 @@ def fingerprint(run_config: dict, digests: dict[str, str]) -> str:
 
 
 def train_and_register(context: dg.AssetExecutionContext, mlflow: MlflowTracking, served: Served, run_config: dict,
-                       tables: dict[str, pl.DataFrame], train: Train, force: bool = False, run_name: str | None = None,
-                       tags: dict[str, str] | None = None) -> Registered:
+                       tables: dict[str, pl.DataFrame], train: Train, force: bool = False, run_name: str | None = None) -> Registered:
     """Train with `train(workdir, log, log_metrics)` and register what it returns (see the module's docstring)."""
     digests = {name: table_digest(table) for name, table in tables.items()}
     workdir = dagster_home() / "checkpoints" / served.name / fingerprint(run_config, digests)
     profile, partition = run_config["profile"], context.partition_key if context.has_partition_key else None
     with mlflow.start_run(context, profile, run_name=run_name) as run:
         mlflow.log_params(run_config)
-        for key, value in (tags or {}).items():
-            mlflow.set_tag(key, value)
         mlflow.log_table_inputs({name: (digest, stored_path(context, name)) for name, digest in digests.items()})
         trained = train(workdir, context.log.info, mlflow.log_metrics)
         mlflow.log_metrics(trained.metrics)  # NaN where a split is too small to score

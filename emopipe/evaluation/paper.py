@@ -149,8 +149,6 @@ EACL = Method(
         "at norm 1, and uses stage-2 lr 1e-2 (all chosen on dev); to fit 25 minutes on 2 cores its prompt keeps 2 past "
         "turns instead of 8 and the embeddings and 2 lowest layers stay frozen, in float32. The paper and the gpu "
         "budget: a RoBERTa-large-class encoder, all 8 past turns, 8 epochs, StepLR, clipping at norm 5, stage-2 lr 1e-4.",
-        "The EmoryNLP train split is the 7,551-utterance copy from the MELD repository: the original train file is "
-        "not available.",
     ),
     partitioned=True,
     paper_by_partition={"meld": {"test_weighted_f1": 0.6712}, "emorynlp": {"test_weighted_f1": 0.4024}},

@@ -30,6 +30,7 @@ _NRC_TERMS = "NRC terms: non-commercial research and education; do not redistrib
 _MELD = "https://raw.githubusercontent.com/declare-lab/MELD/master/data/"
 _SEMEVAL = "https://web.eecs.umich.edu/~mihalcea/downloads/AffectiveText.Semeval.2007.tar.gz"
 _EMORY = "https://raw.githubusercontent.com/emorynlp/emotion-detection/master/json/"
+_EACL = "https://raw.githubusercontent.com/Yu-Fangxu/EACL/32233d1b828e933945d49e31fc6d14414dbc730a/data/EmoryNLP/"
 
 _FILES = [
     SourceFile("goemotions", "goemotions/train.tsv", _GOEMO + "train.tsv",
@@ -83,13 +84,13 @@ _FILES = [
             ("test", "8d37103938f7067600839fe29d5a114a6cd1bcdafb75bec101e06464c5006888"),
         ]
     ],
-    SourceFile("emorynlp", "emorynlp/csv_from_MELD_repo/emorynlp_train_final.csv", _MELD + "emorynlp/emorynlp_train_final.csv",
-               "462c66c333783adb801836d12d1424f48489bef4fb8ddfec7fbb2f08ce8211d5", "Apache-2.0",
-               official=_EMORY + "emotion-detection-trn.json (not available: the MELD repository's multimodal subset stands in)"),
-    SourceFile("emorynlp", "emorynlp/json/emotion-detection-dev.json", _EMORY + "emotion-detection-dev.json",
-               "177f0b8ae5442045ea60e6f7940e14b1a8c15c704201f01da1ba74943f99086e", "Apache-2.0"),
-    SourceFile("emorynlp", "emorynlp/json/emotion-detection-tst.json", _EMORY + "emotion-detection-tst.json",
-               "2da84b0bffbc9da2f3b9de8016c2d3ae5478e6ccb26d473313368373b427dedc", "Apache-2.0"),
+    # The full original split (9,934 / 1,344 / 1,328), as the EACL reference repository ships it; the original train
+    # JSON of emorynlp/emotion-detection is not available, and the MELD repository's CSV is a 7,551-utterance subset.
+    *[SourceFile("emorynlp", f"emorynlp/txt_from_EACL_repo/EMORY_{split}.txt", f"{_EACL}EMORY_{split}.txt", sha256, "Apache-2.0",
+                 official=f"{_EMORY}emotion-detection-{name}.json (the same utterances as JSON)")
+      for split, name, sha256 in (("train", "trn", "b686aba4a7feb151346327ac7a9a55a09da810c529a7485c556f4be392a512c7"),
+                                  ("dev", "dev", "1059dea45b362559646f3216cba08a519a6ee7eddaa87808ad44c9e4ff5d916e"),
+                                  ("test", "tst", "a4c0ca8ae410e3a8a1bb2aec371cdf925ad486eae064cedc53f5749a2e654b72"))],
     SourceFile("sst2", "sst2/train_label_first_crlf.tsv",
                "https://raw.githubusercontent.com/awake020/pytorch_Bert_sst2/ce2ab1719d32182e6233b24b2de246bd32814fde/SST-2/train.tsv",
                "e981ceb4fe6c9acd1c79851d0d091b9e78103f1f2a399ca83dda27915d41c56c", "none stated",

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import dagster as dg
 import mlflow
-import mlflow.pyfunc
 from mlflow.data.meta_dataset import MetaDataset
 from mlflow.data.sources import LocalArtifactDatasetSource
 from mlflow.models import Model
@@ -146,19 +145,9 @@ class MlflowTracking(dg.ConfigurableResource):
             client.set_terminated(run.info.run_id, status="FAILED")
         return [run.info.run_id for run in runs]
 
-    def load_pyfunc(self, model_uri: str) -> mlflow.pyfunc.PyFuncModel:
-        """A registered model (for example an upstream asset's `models:/name/version`) from this store."""
-        mlflow.set_tracking_uri(self.uri)
-        mlflow.set_registry_uri(self.uri)
-        return mlflow.pyfunc.load_model(model_uri)
-
     @staticmethod
     def log_params(params: dict) -> None:
         mlflow.log_params({k: str(v)[:6000] for k, v in params.items()})
-
-    @staticmethod
-    def set_tag(key: str, value: str) -> None:
-        mlflow.set_tag(key, value)
 
     @staticmethod
     def log_metrics(metrics: dict[str, float], step: int | None = None) -> None:

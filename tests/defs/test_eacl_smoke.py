@@ -95,6 +95,5 @@ def test_emorynlp_partition_and_ablations_by_config(monkeypatch, resources):
     assert "baseline_test_weighted_f1" not in run.data.metrics
     # without stage 2 the stage-1 anchors predict: the two readings are the same numbers
     assert run.data.metrics["test_weighted_f1"] == pytest.approx(run.data.metrics["stage1_test_weighted_f1"])
-    assert "MELD repository" in run.data.tags["data_note"]
     assert client.get_model_version_by_alias("emopipe-eacl-emorynlp", "champion").run_id == run.info.run_id
     assert "emopipe-eacl-emorynlp_anchor_cosines" in metadata and "emopipe-eacl-emorynlp_baseline_confusion" not in metadata

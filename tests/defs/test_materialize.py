@@ -38,7 +38,8 @@ def test_whole_data_half_materializes_with_passing_contract_checks(mirror, home)
     }
     assert mapping.group_by("pair_id", "item").agg(pl.col("split").n_unique()).get_column("split").max() == 1
     conversations = pl.read_parquet(home / "tables" / "conversation_utterances.parquet")
-    assert conversations.filter(dataset="emorynlp", split="train")["speaker"].to_list()[-1] == "Monica Geller, Phoebe Buffay"
+    assert conversations.filter(dataset="emorynlp", split="train")["speaker"].to_list() == [
+        "Monica Geller", "Joey Tribbiani", "Monica Geller", "Phoebe Buffay"]
 
 
 def test_metadata_shows_schema_preview_and_lineage(mirror, home):

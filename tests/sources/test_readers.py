@@ -73,13 +73,22 @@ def test_semeval_gold_without_headline_is_reported(mirror):
                                    base / "affectivetext_trial.valence.gold")
 
 
-def test_emorynlp_parses_list_literal_speakers_and_json(mirror):
+def test_emorynlp_reads_scenes_separated_by_empty_lines(mirror):
     root, _ = mirror
-    e = root / "emorynlp"
-    table = conversations.read_emorynlp(e / "csv_from_MELD_repo/emorynlp_train_final.csv", e / "json/emotion-detection-dev.json",
-                                        e / "json/emotion-detection-tst.json")
-    assert table.filter(split="train")["speaker"].to_list() == ["Monica Geller", "Joey Tribbiani", "Monica Geller, Phoebe Buffay"]
+    table = conversations.read_emorynlp({s: root / f"emorynlp/txt_from_EACL_repo/EMORY_{s}.txt" for s in ("train", "dev", "test")})
+    train = table.filter(split="train")
+    assert train["scene_id"].to_list() == ["train_scene_00001"] * 2 + ["train_scene_00002"] * 2
+    assert train["utterance_index"].to_list() == [0, 1, 0, 1] and train["source_line"].to_list() == [1, 2, 4, 5]
+    assert train["speaker"].to_list() == ["Monica Geller", "Joey Tribbiani", "Monica Geller", "Phoebe Buffay"]
     assert table.filter(split="dev")["emotion"].to_list() == ["neutral", "sad"]
+
+
+def test_an_emorynlp_line_without_three_fields_names_its_line(tmp_path):
+    path = tmp_path / "EMORY_dev.txt"
+    path.write_text("Ross\tHi.\tNeutral\n\nRachel\tno emotion here\n")
+    with pytest.raises(SourceFormatError, match="line 3") as caught:
+        conversations.read_emorynlp_split(path, "dev")
+    assert "EMORY_dev.txt" in str(caught.value) and "speaker, text, emotion" in str(caught.value)
 
 
 def test_meld_quoted_commas(mirror):
