@@ -36,10 +36,10 @@ def gather(instance: dg.DagsterInstance, reader: RegistryReader, partitions: dic
                 inputs.models[key] = None
                 continue
             name, version = uri.removeprefix("models:/").rsplit("/", 1)
-            inputs.models[key] = reader.model(name, version, pictures=True)
-            for figure in (f for f in method.figures if f.ablation and f.asset == asset):
-                params = figure.ablation | ({"dataset": partition} if partition else {})
-                inputs.ablations[ablation_key(key, figure.ablation)] = reader.latest_run(asset, params)
+            inputs.models[key] = record = reader.model(name, version, pictures=True)
+            for figure in (f for f in method.figures if f.ablation and f.asset == asset):  # only runs of the same recipe
+                found = reader.matching_run(asset, record.run.params, figure.ablation) if record else None
+                inputs.ablations[ablation_key(key, figure.ablation)] = found
     for assets_def in [*SOURCE_ASSETS, *DATASET_ASSETS]:
         key = assets_def.key
         event = latest_materialization(instance, key.to_user_string())

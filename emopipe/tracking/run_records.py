@@ -58,15 +58,19 @@ class RegistryReader:
         run = self.client.get_run(run_id)
         return self._record(run, pictures)
 
-    def latest_run(self, experiment: str, params: dict[str, str], pictures: bool = False) -> RunRecord | None:
-        """The newest finished run of `experiment` whose params include `params` (an ablation's run)."""
+    def matching_run(self, experiment: str, like: dict[str, str], changed: dict[str, str], pictures: bool = False) -> RunRecord | None:
+        """The newest finished run of `experiment` whose params are `like`'s with `changed` applied, every
+        other setting (profile, encoder, seed, budget, options) equal: an ablation of exactly that run."""
         found = self.client.get_experiment_by_name(experiment)
         if found is None:
             return None
-        where = " and ".join(f"params.{k} = '{v}'" for k, v in params.items())
-        runs = self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED' and {where}",
-                                       order_by=["attributes.start_time DESC"], max_results=1)
-        return self._record(runs[0], pictures) if runs else None
+        expected = {**like, **changed}
+        where = " and ".join(f"params.{k} = '{v}'" for k, v in changed.items())
+        for run in self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED' and {where}",
+                                           order_by=["attributes.start_time DESC"], max_results=1000):
+            if dict(run.data.params) == expected:
+                return self._record(run, pictures)
+        return None
 
     def _record(self, run: Run, pictures: bool) -> RunRecord:
         experiment = self.client.get_experiment(run.info.experiment_id).name
