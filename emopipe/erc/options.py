@@ -15,7 +15,8 @@ class EaclOptions:
     contrastive_weight: float = setting(0.9, "weight of the anchor-augmented supervised contrastive loss")
     angle_weight: float = setting(0.1, "weight of the angle loss; 0 = the no-angle ablation")
     temperature: float = setting(0.1, "contrastive and stage-2 temperature")
-    anchor_dim: int = setting(256, "width of the space where utterances meet their emotion anchors")
+    pooling: str = setting("mask", "mask: the state at the tokenizer's mask token (the paper); first: the first token's, what the "
+                                   "reference code pools in practice (its hard-coded mask id is off by one), as an ablation")
     stage_two: bool = setting(True, "fine-tune the anchors as a cosine classifier; false = the no-stage-2 ablation")
     stage_two_epochs: int = setting(10, "stage-2 epochs (the reference: 10)")
     stage_two_batch_size: int = setting(64, "stage-2 batch size (the reference: 64)")
@@ -46,6 +47,8 @@ class ErcBudget:
     max_grad_norm: float = setting(1.0, "gradients are clipped to this total norm (the reference: 5.0)")
     bf16: bool = setting(True, "bf16 autocast where the device has it (CUDA, CPUs with native bf16); false: float32 everywhere")
     inference_batch_size: int = setting(128, "prompts per batch when predicting")
+    anchor_dim: int | None = setting(256, "width of the space where utterances meet their emotion anchors; the encoder's "
+                                          "width when unset (the reference maps to it)")
 
 
 BUDGETS = {
@@ -58,7 +61,8 @@ BUDGETS = {
     "cpu": ErcBudget("base", epochs=2, max_length=128, past_turns=2, batch_size=32, learning_rate=8e-5, head_learning_rate=3e-3,
                      stage_two_lr=1e-2, frozen_layers=2, bf16=False),
     # The paper's settings: a RoBERTa-large-class encoder (the reference's sup-simcse-roberta-large),
-    # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5, clipping at norm 5.
+    # 8 epochs, batch 64, lr 1e-5 encoder / 4e-4 heads, max length 256, StepLR gamma 0.5, clipping at norm 5,
+    # anchors mapped to the encoder's width (1024).
     "gpu": ErcBudget("princeton-nlp/sup-simcse-roberta-large", epochs=8, max_length=256, past_turns=8, batch_size=64,
-                     learning_rate=1e-5, head_learning_rate=4e-4, step_gamma=0.5, max_grad_norm=5.0),
+                     learning_rate=1e-5, head_learning_rate=4e-4, step_gamma=0.5, max_grad_norm=5.0, anchor_dim=None),
 }

@@ -1,12 +1,13 @@
-"""EACL's utterance prompt: up to 8 past turns as "{speaker} says: {text}", then
-"For utterance: {text} {speaker} feels <mask>", with the tokenizer's own mask token.
+"""EACL's utterance prompt: up to 8 past turns as "{speaker} says: {text}", each followed by the
+tokenizer's separator token as in the reference (`<s>A says: x</s>B says: y</s>For utterance: ...`),
+then "For utterance: {text} {speaker} feels <mask>", with the tokenizer's own mask token.
 
 The prompt is assembled from token pieces so the budget is exact: the query (the current utterance
 and the mask) always stays, whole past turns are dropped oldest first until the rest fits, and a
 current utterance too long on its own is cut from its end (its speaker, "feels" and the mask stay);
 a speaker name longer than `SPEAKER_TOKENS` tokens is cut to them.
-The reference code hard-codes RoBERTa's mask id (50265, a wrong one for its resized vocabulary);
-we ask the tokenizer.
+The reference code hard-codes a mask id (50265) that is not RoBERTa's (50264), so it pools the first
+token; we ask the tokenizer (`models.eacl`, `pooling: first` reproduces the reference).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def conversation_prompts(tokenizer, turns: Sequence[Turn], max_length: int, past
     budget = max_length - len(prefix) - len(suffix)
     head = _piece(tokenizer, "For utterance:")
     speakers = {name: _speaker(tokenizer, name) for name in {t.speaker for t in turns}}
-    said = [_piece(tokenizer, f"{speakers[t.speaker]} says: {t.text or ''}") for t in turns]
+    separator = [tokenizer.sep_token_id] if tokenizer.sep_token_id is not None else []
+    said = [_piece(tokenizer, f"{speakers[t.speaker]} says: {t.text or ''}") + separator for t in turns]
     prompts = []
     for i, current in enumerate(turns):
         text = _piece(tokenizer, current.text) if current.text else []

@@ -79,12 +79,13 @@ def label_word_embeddings(encoder, tokenizer, words: tuple[str, ...]) -> torch.T
     return torch.stack(rows)
 
 
-def build_model(encoder_spec: str, label_words: tuple[str, ...], options: EaclOptions, frozen_layers: int, seed: int):
-    encoder, tokenizer, encoder_path = load_encoder(encoder_spec)
+def build_model(label_words: tuple[str, ...], budget: ErcBudget, options: EaclOptions, seed: int):
+    encoder, tokenizer, encoder_path = load_encoder(budget.encoder)
     words = label_word_embeddings(encoder, tokenizer, label_words)
     torch.manual_seed(seed)
-    freeze_lower(encoder, frozen_layers)
-    config = EaclConfig(encoder.config.hidden_size, len(label_words), tokenizer.mask_token_id, anchor_dim=options.anchor_dim)
+    freeze_lower(encoder, budget.frozen_layers)
+    hidden = encoder.config.hidden_size
+    config = EaclConfig(hidden, len(label_words), tokenizer.mask_token_id, anchor_dim=budget.anchor_dim or hidden, pooling=options.pooling)
     return EaclModel(encoder, config, words), tokenizer, encoder_path
 
 
@@ -94,7 +95,7 @@ def train_erc(kind: str, splits: dict[str, ErcSplit], label_words: tuple[str, ..
     """Stage 1 (and, for EACL, stage 2); the model comes back dev-selected, with the anchors that predict."""
     if kind not in KINDS:
         raise ValueError(f"unknown ERC model kind {kind!r}; expected one of {KINDS}")
-    model, tokenizer, encoder_path = build_model(budget.encoder, label_words, options, budget.frozen_layers, seed)
+    model, tokenizer, encoder_path = build_model(label_words, budget, options, seed)
     with torch.no_grad():
         initial_anchors = host(model.anchors())
     pad_id = tokenizer.pad_token_id

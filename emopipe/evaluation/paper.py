@@ -136,12 +136,17 @@ EACL = Method(
         Figure("ablation: no stage 2, test weighted F1", "eacl_checkpoints", "stage1_test_weighted_f1"),
         Figure("ablation: no angle loss, test weighted F1", "eacl_checkpoints", "test_weighted_f1",
                ablation={"angle_weight": "0.0"}),
+        Figure("ablation: first-token pooling (what the reference code pools), test weighted F1", "eacl_checkpoints",
+               "test_weighted_f1", ablation={"pooling": "first"}),
         Figure("minimum anchor angle before training (degrees)", "eacl_checkpoints", "anchor_min_angle_initial"),
         Figure("minimum anchor angle after training (degrees)", "eacl_checkpoints", "anchor_min_angle_final"),
     ),
     (
         "Checkpoints are selected on dev weighted F1; the reference code selects on test.",
-        "The prompt pools at the tokenizer's own mask token; the reference hard-codes a mask id.",
+        "The prompt pools at the tokenizer's own mask token; the reference code compares with a hard-coded mask id "
+        "(50265) that is not RoBERTa's (50264), so it pools the first token: the `pooling: first` ablation shows what "
+        "that costs.",
+        "EmoryNLP speakers are full names (the files' own); the reference code keeps the first name only.",
         "The angle loss is weighted 0.1 directly; the reference nests it, an effective weight of 0.09.",
         "Stage 2 starts from the selected model's own anchors; the label-word embeddings come from the training "
         "encoder (the reference computes them once with sup-simcse-roberta-large).",

@@ -4,9 +4,12 @@ LayerNorm, ReLU, Linear, as the reference's `map_function`) maps it, and the emo
 embeddings, into the space where utterances meet their emotion anchors. Prediction is the nearest
 anchor by (1 + cos) / 2.
 
-Difference from the reference, on purpose: its label-word embeddings come from a separate
+Differences from the reference, on purpose: its label-word embeddings come from a separate
 sup-simcse-roberta-large run saved to disk; ours are the training encoder's own mean-pooled
 embeddings of the label words, computed once before training and kept fixed (the MLP on top learns).
+The reference code compares the input with a hard-coded mask id (50265) that is not RoBERTa's
+(50264), so no position matches and it pools the first token (`<s>`); we pool at the tokenizer's
+own mask token, and `pooling: first` reproduces what the reference actually does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from torch import nn
 
 from emopipe.losses.anchor_contrastive import pair_similarity
 
+POOLINGS = ("mask", "first")
+
 
 @dataclass(frozen=True)
 class EaclConfig:
@@ -26,6 +31,11 @@ class EaclConfig:
     mask_token_id: int
     anchor_dim: int = 256
     dropout: float = 0.1
+    pooling: str = "mask"  # mask: the state at the mask token (the paper); first: the first token's (what the reference code pools)
+
+    def __post_init__(self):
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"unknown EACL pooling {self.pooling!r}; expected one of {POOLINGS}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -44,7 +54,10 @@ class EaclModel(nn.Module):
                                           nn.Linear(config.hidden_size, config.anchor_dim))
 
     def mask_state(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """The utterance's state: at the mask token, or (pooling "first") at the first token."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        if self.config.pooling == "first":
+            return hidden[:, 0]
         position = (input_ids == self.config.mask_token_id).int().argmax(1)  # the prompt holds exactly one mask
         return hidden[torch.arange(len(input_ids), device=input_ids.device), position]
 

@@ -1,6 +1,8 @@
 """EaclModel pools at the mask token, maps utterances and label words into one space, and the stage-2
 classifier starts from the anchors."""
 
+from dataclasses import replace
+
 import pytest
 import torch
 from transformers import RobertaConfig, RobertaModel
@@ -36,6 +38,11 @@ def test_the_pooled_state_is_the_mask_tokens(model_and_tokenizer):
         state = model.mask_state(ids, mask)
     for row, prompt in enumerate(prompts):
         assert torch.equal(state[row], hidden[row, prompt.index(tokenizer.mask_token_id)])
+    first = EaclModel(model.encoder, replace(model.config, pooling="first"), model.label_words).eval()
+    with torch.no_grad():
+        assert torch.equal(first.mask_state(ids, mask), hidden[:, 0])  # the reference code's pooling, as an ablation
+    with pytest.raises(ValueError, match="pooling"):
+        replace(model.config, pooling="cls")
     with torch.no_grad():
         assert model(ids, mask).shape == (2, 3) and model.represent(ids, mask).shape == (2, 8)
         scores = model.anchor_scores(ids, mask)

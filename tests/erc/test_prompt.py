@@ -41,3 +41,12 @@ def test_at_most_eight_past_turns_and_empty_or_unknown_parts(tokenizer):
     assert [p.count(tokenizer.mask_token_id) for p in prompts] == [1, 1, 1]
     with pytest.raises(ValueError, match="cannot hold"):
         prompt_ids(tokenizer, [], Turn("Rachel", "hi"), 4)
+
+
+def test_past_turns_are_separated_by_the_separator_token_as_in_the_reference(tokenizer):
+    ids = prompt_ids(tokenizer, [Turn("Joey", "hi"), Turn("Ross", "yo")], Turn("Rachel", "hey"), 64)
+    sep = tokenizer.sep_token_id
+    assert ids.count(sep) == 3  # after each past turn, and the closing one
+    first, second, _ = [i for i, t in enumerate(ids) if t == sep]
+    assert "joey" in tokenizer.decode(ids[:first]).lower() and "ross" in tokenizer.decode(ids[first:second]).lower()
+    assert "for utterance" in tokenizer.decode(ids[second:]).lower()
