@@ -2,10 +2,10 @@
 mapping directions, MSE between an item's two embeddings and soft parameter sharing; and the
 per-direction MLP baseline it is compared with.
 
-Differences from the reference code (JULIELab/emotion-embeddings), on purpose: the reference
-configures a sharing weight but never adds the sharing term to the loss; here it is applied
-(`weights.sharing`) and ablated (`sharing = 0`). The reference trains one mapping dataset at a time;
-here one step takes a batch from every pair, so the space is shared across all of them.
+Differences from the reference code (JULIELab/emotion-embeddings), on purpose: the reference adds
+the sharing term unweighted (its configured weight is never read, so the weight is in effect 1);
+here `weights.sharing` weights it (default 1, the same) and `sharing = 0` ablates it. The reference
+draws each batch from one pair chosen at random; here one step takes a batch from every pair.
 """
 
 from __future__ import annotations
