@@ -8,6 +8,7 @@ import polars as pl
 
 from tests.conftest import REAL_MIRROR, needs_real_mirror
 from tests.defs.helpers import failure_text, run
+from tests.labels.test_splits_and_mapping import leaked
 
 pytestmark = needs_real_mirror
 
@@ -49,5 +50,6 @@ def test_real_data_half_with_exact_counts(home):
         "nrc_vad__emolex8": 14_182, "nrc_vad__eil8": 5_813, "warriner_vad__nrc_vad": 13_881, "warriner_vad__emolex8": 9_001,
         "emobank_vad__semeval_be6": 1_171, "goemotions28__nrc_vad": 28, "goemotions28__ekman6": 28,
     }
+    assert leaked(mapping).height == 0  # no dev or test item of any pair is trained on in another pair
     conversations = _rows(home, "conversation_utterances")
     assert conversations.filter(dataset="meld").height == 13_708 and conversations.filter(dataset="emorynlp").height == 12_606

@@ -1,6 +1,10 @@
 """Harmonized label-mapping data: items (words or texts) rated in two formats, as one long table
 `pair_id, item, item_type, format, variable, value, split`, every value on [0, 1] (see formats.py).
 
+Every item has one split, whichever pairs it is in (one seeded split over all the pairs' items):
+a word tested in one pair is never trained on in another (through `warriner_vad__emolex8`, the
+EmoLex labels of half the `nrc_vad__emolex8` test words were in training when pairs split alone).
+
 Pairs: NRC VAD <-> EmoLex, NRC VAD <-> Emotion Intensity, Warriner <-> NRC VAD, Warriner <-> EmoLex
 (words, exact string match); EmoBank <-> SemEval-2007 (the 1,192 headlines EmoBank rated, joined by
 id); GoEmotions labels <-> NRC VAD and GoEmotions labels <-> Ekman (the 28 label words).
@@ -80,10 +84,11 @@ def goemotions_label_wide(points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFr
     return onehot, items.select("item", *VAD), ekman
 
 
-def _pair(pair_id: str, item_type: str, left: tuple[str, pl.DataFrame], right: tuple[str, pl.DataFrame], seed: int) -> pl.DataFrame:
+def _pair(pair_id: str, item_type: str, left: tuple[str, pl.DataFrame], right: tuple[str, pl.DataFrame],
+          splits: pl.DataFrame) -> pl.DataFrame:
+    """The items both sides rate, long, with each item's split from `splits` (item -> split)."""
     (lf, lw), (rf, rw) = left, right
     shared = lw.select("item").join(rw.select("item"), on="item", how="inner").unique().sort("item")
-    splits = split_items(shared["item"], seed=seed)
     body = pl.concat([_long(lw.join(shared, on="item"), lf), _long(rw.join(shared, on="item"), rf)])
     return body.join(splits, on="item").select(
         pl.lit(pair_id).alias("pair_id"), "item", pl.lit(item_type).alias("item_type"), "format", "variable", "value", "split"
@@ -112,7 +117,9 @@ def label_mapping_datasets(
         ("goemotions28__nrc_vad", "label", ("goemotions28", ge28), ("nrc_vad", ge_vad)),
         ("goemotions28__ekman6", "label", ("goemotions28", ge28), ("ekman6", ge_ekman)),
     ]
-    return pl.concat([_pair(pid, kind, left, right, seed) for pid, kind, left, right in pairs]).sort(
+    shared = [lw.select("item").join(rw.select("item"), on="item").get_column("item") for _, _, (_, lw), (_, rw) in pairs]
+    splits = split_items(pl.concat(shared).rename("item"), seed=seed)  # one split per item, across every pair
+    return pl.concat([_pair(pid, kind, left, right, splits) for pid, kind, left, right in pairs]).sort(
         "pair_id", "split", "item", "format", "variable"
     )
 

@@ -45,7 +45,28 @@ def test_unrated_intensity_emotions_are_zero():
 def test_pair_uses_only_shared_items_and_one_split_each():
     left = pl.DataFrame({"item": ["a", "b", "c"], "valence": [0.1, 0.2, 0.3], "arousal": [0.5] * 3, "dominance": [0.5] * 3})
     right = pl.DataFrame({"item": ["b", "c", "d"], "valence": [0.9, 0.8, 0.7], "arousal": [0.5] * 3, "dominance": [0.5] * 3})
-    pair = mapping._pair("warriner_vad__nrc_vad", "word", ("warriner_vad", left), ("nrc_vad", right), seed=0)
+    splits = split_items(pl.Series("item", ["a", "b", "c", "d"]), seed=0)
+    pair = mapping._pair("warriner_vad__nrc_vad", "word", ("warriner_vad", left), ("nrc_vad", right), splits)
     assert set(pair["item"]) == {"b", "c"} and pair.height == 2 * 2 * 3
     assert pair.group_by("item").agg(pl.col("split").n_unique())["split"].max() == 1
     assert pair.filter(item="b", format="nrc_vad", variable="valence")["value"].item() == pytest.approx(0.9)
+
+
+def leaked(table: pl.DataFrame) -> pl.DataFrame:
+    """Items that are dev or test in some pair and train in another."""
+    held = table.filter(pl.col("split") != "train").select("item").unique()
+    return held.join(table.filter(pl.col("split") == "train").select("item").unique(), on="item")
+
+
+def test_an_item_has_one_split_across_every_pair(mirror, home):
+    """The whole data half on the tiny mirror: no test or dev item of any pair is in any pair's train split."""
+    from tests.defs.helpers import failure_text, run
+
+    root, hashes = mirror
+    result = run(root, hashes, home, selection="*label_mapping_datasets")
+    assert result.success, failure_text(result)
+    table = pl.read_parquet(home / "tables" / "label_mapping_datasets.parquet")
+    words = table.filter(pl.col("item_type") == "word")
+    assert words["pair_id"].n_unique() == 4 and words["item"].n_unique() < words.select("pair_id", "item").unique().height  # shared
+    assert leaked(table).height == 0
+    assert table.select("item", "split").unique().group_by("item").len()["len"].max() == 1
