@@ -31,9 +31,9 @@ SENTIMENT = {
 }
 WORDS = ["happy", "sad", "angry", "calm", "null", "party", "storm", "gift", "funeral", "sunshine",
          "danger", "hug", "scream", "peace", "trophy", "garbage", "kitten", "war", "smile", "tears"]
-# Enough lexicon words that a pair's 10% dev split holds MIN_TEST_ITEMS (10) words: the label mapper's
-# dev figure, which the champion rule compares, is then a number and not NaN.
-WORDS += [f"term{chr(97 + k // 26)}{chr(97 + k % 26)}" for k in range(100)]
+# Enough lexicon words that the word pairs' 10% test and dev splits (one split per word across the pairs) hold
+# MIN_TEST_ITEMS (10) words: the label mapper's dev figure, which the champion rule compares, is then a number.
+WORDS += [f"term{chr(97 + k // 26)}{chr(97 + k % 26)}" for k in range(160)]
 
 GOEMOTIONS = {
     "train": [
@@ -95,6 +95,9 @@ def _files() -> dict[str, bytes]:
     emobank += [f"SemEval_{i},{['train', 'dev', 'test'][i % 3]},{1 + 4 * _score(i, 1):.2f},{1 + 4 * _score(i, 2):.2f},"
                 f"{1 + 4 * _score(i, 3):.2f},\"{t.replace('&', '&').replace(chr(9), ' ')}\"" for split in headlines.values() for i, t in split]
     emobank += ['A1_0_10,train,3.0,3.0,3.2,"Remember what she said, in my last letter? """', "A1_10_20,test,2.8,3.1,2.8,If I wasn't working here."]
+    # a few more of EmoBank's own dev sentences, so the text encoders' dev figure (what selects them) is a number
+    emobank += [f"B2_{k}_{k + 9},dev,{2.0 + 0.5 * k:.1f},{3.5 - 0.4 * k:.1f},{2.5 + 0.3 * k:.1f},sentence number {k} of the dev texts"
+                for k in range(4)]
     files["emobank/emobank.csv"] = ("\n".join(emobank) + "\n").encode()
 
     meld_header = "Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime"

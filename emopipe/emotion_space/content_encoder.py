@@ -17,8 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from emopipe.emotion_space.metrics import direction_score
+from emopipe.emotion_space.metrics import direction_score, variable_scores
 from emopipe.emotion_space.model import SPACE_SIZE, EmotionSpace, mapping_ffn, readout, reconstruction_loss
+from emopipe.labels.formats import FORMATS
 from emopipe.models.text_models import pool
 
 
@@ -55,8 +56,9 @@ def frozen(space: EmotionSpace) -> EmotionSpace:
 
 
 def target_loss(space: EmotionSpace, target: Target, z: torch.Tensor, gold: torch.Tensor) -> torch.Tensor:
-    """The loss of points `z` against `gold`, the batch's rows of `target.values` (same device as `z`)."""
-    z = z.float()
+    """The loss of points `z` against `gold`, the batch's rows of `target.values` on the harmonized
+    scale (same device as `z`); both are compared on the space's scale."""
+    z, gold = z.float(), space.to_space(target.fmt, gold)
     loss = reconstruction_loss(target.fmt, space.decode(target.fmt, z), gold)
     if target.augment:
         with torch.no_grad():  # on the fly: the frozen mapper turns each gold label into the other format
@@ -66,9 +68,28 @@ def target_loss(space: EmotionSpace, target: Target, z: torch.Tensor, gold: torc
 
 
 def read(space: EmotionSpace, fmt: str, z: np.ndarray) -> np.ndarray:
-    """Points -> label values in `fmt` (0/1 for binary and categorical formats)."""
+    """Points -> label values in `fmt` on the harmonized scale (0/1 for binary and categorical formats)."""
     with torch.no_grad():
-        return readout(fmt, space.decode(fmt, torch.as_tensor(z, dtype=torch.float32))).numpy()
+        output = space.decode(fmt, torch.as_tensor(z, dtype=torch.float32))
+        return (space.from_space(fmt, output) if FORMATS[fmt].kind == "dimensional" else readout(fmt, output)).numpy()
+
+
+BASIC5 = ("joy", "anger", "sadness", "fear", "disgust")  # the paper's BE5: the six basic emotions but surprise
+GROUP_NAMES = {"basic6": "six basic emotions", "basic5": "BE5 (no surprise)", "valence": "valence"}
+
+
+def semeval_figures(space: EmotionSpace, z: np.ndarray, gold: np.ndarray) -> dict[str, float]:
+    """Points read as semeval_be6: mean r over the six basic emotions, over the paper's five (BE5),
+    and valence's r on its own."""
+    variables = FORMATS["semeval_be6"].variables
+    per_variable = dict(zip(variables, variable_scores("semeval_be6", read(space, "semeval_be6", z), gold), strict=True))
+    groups = {"basic6": [v for v in variables if v != "valence"], "basic5": list(BASIC5), "valence": ["valence"]}
+    return {group: _mean([per_variable[v] for v in members]) for group, members in groups.items()}
+
+
+def _mean(values: list[float]) -> float:
+    kept = [v for v in values if not np.isnan(v)]
+    return float(np.mean(kept)) if kept else float("nan")
 
 
 def score(space: EmotionSpace, fmt: str, z: np.ndarray, gold: np.ndarray) -> float:

@@ -21,7 +21,7 @@ EXAMPLE = {"from": "nrc_vad", "to": "emolex8", "values": [[0.9, 0.6, 0.7]]}  # w
 
 def save_space(space: EmotionSpace, folder: Path) -> Path:
     """Weights as safetensors and the formats they cover as JSON (no pickles)."""
-    save_weights(space, folder, {"formats": space.formats, "size": space.size,
+    save_weights(space, folder, {"formats": space.formats, "size": space.size, "bipolar": space.bipolar,
                                  "variables": {f: list(FORMATS[f].variables) for f in space.formats}})
     return folder
 
@@ -30,7 +30,7 @@ def load_space(folder: Path) -> EmotionSpace:
     path = folder / "config.json"
     try:
         config = json.loads(path.read_text())
-        space = EmotionSpace(config["formats"], config["size"])
+        space = EmotionSpace(config["formats"], config["size"], bipolar=config.get("bipolar", False))  # older spaces: [0, 1]
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise CheckpointError(f"label mapper config {path} is missing or corrupt: {err}") from err
     load_weights(space, folder)  # raises CheckpointError naming the missing or corrupt weights file
@@ -84,8 +84,10 @@ class LabelConverter:
         source, target = self._format(request, "from"), self._format(request, "to")
         values = torch.as_tensor(self._values(source, request["values"]), dtype=torch.float32)
         with torch.no_grad():
-            output = self.space.decode(target, self.space.encode(source, values))
-        if FORMATS[target].kind != "dimensional":
+            output = self.space.decode(target, self.space.encode(source, self.space.to_space(source, values)))
+        if FORMATS[target].kind == "dimensional":
+            output = self.space.from_space(target, output)
+        else:
             output = torch.sigmoid(output) if scores else readout(target, output).to(torch.int64)
         return pd.DataFrame(output.numpy(), columns=list(FORMATS[target].variables))
 

@@ -22,14 +22,18 @@ def f1(pred: np.ndarray, gold: np.ndarray) -> float:
     return 2 * tp / denominator if denominator else float("nan")
 
 
+def variable_scores(target: str, pred: np.ndarray, gold: np.ndarray) -> list[float]:
+    """r (dimensional targets) or F1 per variable of the target format; NaN where `gold` does not vary."""
+    score = pearson if FORMATS[target].kind == "dimensional" else f1
+    if len(gold) < 2:
+        return [float("nan")] * gold.shape[1]
+    return [score(pred[:, j], gold[:, j]) if gold[:, j].std() > 0 else float("nan") for j in range(gold.shape[1])]
+
+
 def direction_score(target: str, pred: np.ndarray, gold: np.ndarray) -> tuple[str, float]:
     """("r", mean r) or ("f1", mean F1) over the target format's variables that vary in `gold`."""
     kind = "r" if FORMATS[target].kind == "dimensional" else "f1"
-    if len(gold) < 2:
-        return kind, float("nan")
-    score = pearson if kind == "r" else f1
-    values = [score(pred[:, j], gold[:, j]) for j in range(gold.shape[1]) if gold[:, j].std() > 0]
-    values = [v for v in values if not np.isnan(v)]
+    values = [v for v in variable_scores(target, pred, gold) if not np.isnan(v)]
     return kind, float(np.mean(values)) if values else float("nan")
 
 

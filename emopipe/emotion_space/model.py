@@ -5,6 +5,11 @@ Encoder per format: k -> 128 -> 128 -> 100, LeakyReLU(0.01), dropout 0.2 (the re
 `MappingFFN`); decoder per format: a bias-free `Linear(100, k)`. Dimensional formats read the
 decoder's output as the value (MSE); binary and categorical formats read it as logits (BCE,
 sigmoid at 0.5 to predict), which also covers ekman6's all-zero `neutral` rows.
+
+Inside the space, bipolar variables (valence, arousal, dominance) are on [-1, 1] as in the
+reference, so that with bias-free decoders the origin decodes to their neutral middle; the rest stay
+on [0, 1]. `to_space` and `from_space` convert from and to the harmonized [0, 1] scale at the
+boundary; `bipolar=False` keeps everything on [0, 1] (the ablation that measures the choice).
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ def mapping_ffn(n_in: int, n_out: int, hidden: int = 128, dropout: float = 0.2) 
 
 
 class EmotionSpace(nn.Module):
-    def __init__(self, formats: list[str], size: int = SPACE_SIZE):
+    def __init__(self, formats: list[str], size: int = SPACE_SIZE, bipolar: bool = True):
         super().__init__()
         unknown = sorted(set(formats) - set(FORMATS))
         if unknown:
             raise ValueError(f"unknown label formats {unknown}; known: {sorted(FORMATS)}")
-        self.formats, self.size = list(formats), size
+        self.formats, self.size, self.bipolar = list(formats), size, bipolar
         self.encoders = nn.ModuleDict({f: mapping_ffn(len(FORMATS[f].variables), size) for f in formats})
         self.decoders = nn.ModuleDict({f: nn.Linear(size, len(FORMATS[f].variables), bias=False) for f in formats})
 
@@ -38,6 +43,18 @@ class EmotionSpace(nn.Module):
     def decode(self, fmt: str, embedding: torch.Tensor) -> torch.Tensor:
         """Raw decoder output: values for dimensional formats, logits otherwise."""
         return self.decoders[fmt](embedding)
+
+    def _bipolar_mask(self, fmt: str, like: torch.Tensor) -> torch.Tensor:
+        variables = FORMATS[fmt].variables
+        return torch.tensor([v in FORMATS[fmt].bipolar and self.bipolar for v in variables], device=like.device)
+
+    def to_space(self, fmt: str, values: torch.Tensor) -> torch.Tensor:
+        """Harmonized [0, 1] values -> the space's scale ([-1, 1] for bipolar variables)."""
+        return torch.where(self._bipolar_mask(fmt, values), 2 * values - 1, values)
+
+    def from_space(self, fmt: str, values: torch.Tensor) -> torch.Tensor:
+        """The space's scale -> harmonized [0, 1] values (dimensional readouts)."""
+        return torch.where(self._bipolar_mask(fmt, values), (values + 1) / 2, values)
 
     def decoder_row(self, fmt: str, variable: str) -> torch.Tensor:
         return self.decoders[fmt].weight[FORMATS[fmt].variables.index(variable)]

@@ -18,6 +18,9 @@ class MappingOptions:
     mapping_weight: float = setting(1.0, "format -> space -> the pair's other format, both ways")
     embedding_weight: float = setting(1.0, "MSE between an item's two embeddings")
     sharing_weight: float = setting(1.0, "1 - cos between decoder rows of equivalent variables; 0 = the no-sharing ablation")
+    bipolar: bool = setting(True, "valence, arousal and dominance on [-1, 1] inside the space, as the reference (its origin decodes "
+                                  "to their neutral middle); false keeps every variable on [0, 1]. The run trains the other "
+                                  "choice too, as the unitscale_ / bipolar_ ablation")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -39,6 +39,7 @@ class MappingConfig:
     learning_rate: float = 1e-3
     seed: int = 13
     weights: LossWeights = field(default_factory=LossWeights)
+    bipolar: bool = True  # valence, arousal, dominance on [-1, 1] inside the space, as the reference
 
 
 def directions(splits: dict[str, PairSplit]) -> list[tuple[str, str, str]]:
@@ -84,9 +85,16 @@ def _score(map_fn: Callable[[tuple[str, str, str], torch.Tensor], torch.Tensor],
     return out
 
 
+def in_space(space: EmotionSpace, splits: dict[str, PairSplit]) -> dict[str, PairSplit]:
+    """The splits' harmonized values on the space's scale (bipolar variables on [-1, 1])."""
+    return {pid: replace(s, x_left=space.to_space(s.left, s.x_left), x_right=space.to_space(s.right, s.x_right))
+            for pid, s in splits.items()}
+
+
 def score_space(space: EmotionSpace, splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
+    """Every direction's r or F1 on harmonized `splits` (r is the same on either scale)."""
     space.eval()
-    return _score(lambda d, x: space.decode(d[2], space.encode(d[1], x)), splits, directions(splits))
+    return _score(lambda d, x: space.decode(d[2], space.encode(d[1], x)), in_space(space, splits), directions(splits))
 
 
 def score_baselines(models: dict[tuple[str, str, str], torch.nn.Module], splits: dict[str, PairSplit]) -> dict[str, tuple[str, float, int]]:
@@ -94,7 +102,7 @@ def score_baselines(models: dict[tuple[str, str, str], torch.nn.Module], splits:
 
 
 def _selection(scores: dict[str, tuple[str, float, int]]) -> float:
-    """Dev figure for model selection: the mean of every direction's r or F1 (never test)."""
+    """Dev figure for model selection: the mean of the given directions' r or F1 (never test)."""
     values = [v for _, v, _ in scores.values() if not math.isnan(v)]
     return float(np.mean(values)) if values else -math.inf
 
@@ -102,10 +110,12 @@ def _selection(scores: dict[str, tuple[str, float, int]]) -> float:
 def train_space(train: dict[str, PairSplit], dev: dict[str, PairSplit], config: MappingConfig,
                 equivalences=EQUIVALENCES, log: Callable[[str], None] = print,
                 log_epoch: Callable[[int, float, float], None] | None = None) -> tuple[EmotionSpace, list[dict]]:
-    """The dev-selected space and its per-epoch history (train loss, dev selection score)."""
+    """The dev-selected space and its per-epoch history (train loss, dev selection score). `dev` holds
+    the pairs selection averages over (those whose test figures the means report)."""
     torch.manual_seed(config.seed)
     formats = sorted({f for s in train.values() for f in (s.left, s.right)})
-    space = EmotionSpace(formats)
+    space = EmotionSpace(formats, bipolar=config.bipolar)
+    train = in_space(space, train)
     optimizer = torch.optim.Adam(space.parameters(), lr=config.learning_rate)
     rng = np.random.default_rng(config.seed)
     steps = max(math.ceil(len(s) / config.batch_size) for s in train.values())

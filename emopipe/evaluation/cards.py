@@ -49,8 +49,8 @@ SPECS = {
         _TEXTS + "Param `format` (default `emobank_vad`; `embedding` for the 100-d points). Output: the format's variables.",
         ("emobank", "semeval_affective_text", "nrc_vad_v1", "nrc_emolex", "nrc_emotion_intensity", "warriner_vad", "goemotions"),
         EMOTION_EMBEDDINGS, "dev_text_augmented_vad_mean_r",
-        ("dev_text_augmented_vad_mean_r", "text_be6_augmented_zeroshot_r", "text_be6_zeroshot_r", "text_vad_mean_r",
-         "text_augmented_vad_mean_r", "text_be6_supervised_r", "word_vad_mean_r", "word_eil_zeroshot_r", "word_emolex_zeroshot_f1")),
+        ("dev_text_augmented_vad_mean_r", "text_augmented_basic5_zeroshot_r", "text_basic5_zeroshot_r", "text_vad_mean_r",
+         "text_augmented_vad_mean_r", "text_supervised_basic5_r", "word_vad_mean_r", "word_eil_zeroshot_r", "word_emolex_zeroshot_f1")),
     "emopipe-retrofitted-plm": CardSpec(
         "retrofitted_plm", "sentence embeddings from an encoder retrofitted for emotions (supervised contrastive + preservation)",
         _TEXTS + "Output: an array (n, hidden size) of mean-pooled embeddings. The files are a plain Hugging Face directory.",

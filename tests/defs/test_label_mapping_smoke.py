@@ -68,7 +68,7 @@ def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkey
     assert "mlflow_run_id" in metadata and "nrc_vad_to_emolex8" in metadata["emopipe-label-mapper_directions"].value
     run = MlflowTracking().client().get_run(metadata["mlflow_run_id"].value)
     names = set(run.data.metrics)
-    assert {"mapping_mean_r", "baseline_mapping_mean_r", "nosharing_mapping_mean_r", "map_warriner_vad_to_nrc_vad_r",
+    assert {"mapping_mean_r", "baseline_mapping_mean_r", "nosharing_mapping_mean_r", "unitscale_mapping_mean_r", "map_warriner_vad_to_nrc_vad_r",
             "epoch_train_loss", "epoch_dev_selection"} <= names
     assert any(n.endswith("_f1") for n in names if n.startswith("map_"))
     assert run.data.params["sharing_weight"] == "1.0" and run.data.params["epochs"] == "3"  # an option and the smoke budget
@@ -89,11 +89,12 @@ def test_label_mapper_and_content_encoders_materialize_register_and_serve(monkey
 
     [content] = result.asset_materializations_for_node("emotion_content_encoders")
     assert content.metadata["run_config"].value["label_mapper"] == metadata["model_uri"].value  # trained into the upstream version
-    assert "text_be6_augmented_zeroshot_r" in content.metadata["emopipe-content-encoder_results"].value
+    assert "text_augmented_basic5_zeroshot_r" in content.metadata["emopipe-content-encoder_results"].value
     client = MlflowTracking().client()
     champion = client.get_model_version_by_alias("emopipe-content-encoder", "champion")
     content_run = client.get_run(champion.run_id)
-    assert {"text_vad_mean_r", "text_be6_zeroshot_r", "text_be6_augmented_zeroshot_r", "text_be6_supervised_r", "word_vad_mean_r",
+    assert {"text_vad_mean_r", "text_basic5_zeroshot_r", "text_augmented_basic5_zeroshot_r", "text_basic6_zeroshot_r",
+            "text_augmented_semeval_valence_r", "text_supervised_basic5_r", "word_vad_mean_r",
             "word_emolex_zeroshot_f1", "word_eil_zeroshot_r", "dev_text_augmented_vad_mean_r"} <= set(content_run.data.metrics)
     assert {"word_encoder/model.safetensors", "word_encoder/config.json"} <= {
         f.path for f in client.list_artifacts(champion.run_id, "word_encoder")}

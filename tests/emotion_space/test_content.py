@@ -25,7 +25,7 @@ def test_augmented_loss_matches_a_naive_loop_and_leaves_the_space_alone():
 
     naive = 0.0
     for i in range(5):
-        g = torch.tensor(gold[i], dtype=torch.float32)
+        g = torch.tensor(gold[i], dtype=torch.float32) * 2 - 1  # EmoBank VAD on [-1, 1] inside the space
         vad = space.decoders["emobank_vad"].weight @ z[i]
         mapped = space.decoders["semeval_be6"].weight @ space.encoders["emobank_vad"](g[None])[0]
         be6 = space.decoders["semeval_be6"].weight @ z[i]

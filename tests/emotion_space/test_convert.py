@@ -24,8 +24,10 @@ def test_saved_space_converts_like_the_trained_one(space, tmp_path):
     after = LabelConverter(load_space(save_space(space, tmp_path / "m"))).convert(request)
     assert list(after.columns) == ["valence", "arousal", "dominance"] and len(after) == 2
     assert after.equals(before)
-    expected = space.decode("warriner_vad", space.encode("nrc_vad", torch.tensor(request["values"]))).detach().numpy()
-    assert after.to_numpy() == pytest.approx(expected, abs=1e-6)
+    # inside the space valence, arousal and dominance are on [-1, 1]; the answer is back on [0, 1]
+    inside = space.decode("warriner_vad", space.encode("nrc_vad", 2 * torch.tensor(request["values"]) - 1))
+    assert after.to_numpy() == pytest.approx(((inside + 1) / 2).detach().numpy(), abs=1e-6)
+    assert load_space(tmp_path / "m").bipolar is True
 
 
 def test_binary_targets_are_zero_one_or_scores(space):

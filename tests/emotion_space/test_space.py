@@ -87,3 +87,16 @@ def test_emotion_space_picture_is_a_png_of_every_decoder_row():
     classes = {f"{f}:{v}": name for name, members in EQUIVALENCES.items() for f, v in members}
     png = emotion_space_figure(rows, classes, "emotion space")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(rows) == 14
+
+
+def test_bipolar_variables_live_on_minus_one_to_one_inside_the_space():
+    space = EmotionSpace(["nrc_vad", "semeval_be6", "emolex8"])
+    values = torch.tensor([[0.0, 0.5, 1.0]])
+    assert torch.equal(space.to_space("nrc_vad", values), torch.tensor([[-1.0, 0.0, 1.0]]))  # neutral 0.5 -> the origin
+    be6 = torch.full((1, 7), 0.25)
+    inside = space.to_space("semeval_be6", be6)
+    assert torch.equal(inside[0, :6], be6[0, :6]) and inside[0, 6] == -0.5  # only valence is bipolar
+    assert torch.equal(space.to_space("emolex8", torch.ones(1, 8)), torch.ones(1, 8))
+    assert torch.allclose(space.from_space("semeval_be6", inside), be6)
+    unit = EmotionSpace(["nrc_vad"], bipolar=False)
+    assert torch.equal(unit.to_space("nrc_vad", values), values)

@@ -29,7 +29,7 @@ def test_goemotions_label_names_must_be_28(tmp_path):
 def test_emolex_skips_empty_first_line_and_crlf(mirror):
     root, _ = mirror
     table = lexicons.read_emolex(root / "nrc_emolex_v0.92/NRC-Emotion-Lexicon-Wordlevel-v0.92.txt")
-    assert table.height == 120 and table.columns == ["word", *lexicons.EMOLEX_CATEGORIES]
+    assert table.height == 180 and table.columns == ["word", *lexicons.EMOLEX_CATEGORIES]
     assert table.schema["joy"] == pl.Boolean
 
 
