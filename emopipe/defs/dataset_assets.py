@@ -29,7 +29,7 @@ class LabelPointsConfig(dg.Config):
 @dataset_asset("emotion_label_points")
 def emotion_label_points_asset(config: LabelPointsConfig, data: SourceData, nrc_vad_lexicon: pl.DataFrame):
     """The 28 GoEmotions labels as VAD points: the label word's NRC VAD point, the quantile-scaled point
-    (QuantileTransformer fitted on the 28 points) and an arbitrary evenly spread point on a sphere inside
+    (QuantileTransformer fitted on the 28 points) and an arbitrary evenly spread point (the reference code's) inside
     [0,1]^3 (the paper's ablation), with each label's Ekman and sentiment group."""
     files = ("goemotions/emotions.txt", "goemotions/ekman_mapping.json", "goemotions/sentiment_dict.json")
     paths, lineage = data.fetch("goemotions", only=files)

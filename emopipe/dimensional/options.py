@@ -3,7 +3,7 @@ written (the assets' Dagster config is derived from these classes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from emopipe.training.profiles import setting
 
@@ -16,6 +16,20 @@ class VadOptions:
     loss: str = setting("mae", "mae | mse | mae_ce")
     ce_weight: float = setting(0.1, "lambda of mae_ce")
     classifier: str = setting("svm", "back to labels: 1nn | svm (SVC C=10, gamma=3.5)")
+
+
+@dataclass(frozen=True)
+class BaselineOptions:
+    objective: str = setting("multilabel", "multilabel: a sigmoid per label, a label predicted above `threshold`, scored as "
+                                           "multi-label predictions (GoEmotions' own recipe: the paper's baseline); softmax: one "
+                                           "label by argmax (a variant)")
+    threshold: float = setting(0.3, "probability above which a label is predicted (multilabel; GoEmotions': 0.3)")
+
+    def __post_init__(self):
+        if self.objective not in ("multilabel", "softmax"):
+            raise ValueError(f"unknown baseline objective {self.objective!r}; expected multilabel or softmax")
+        if not 0 < self.threshold < 1:
+            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
 
 
 @dataclass(frozen=True)
@@ -35,13 +49,21 @@ class TextBudget:
     inference_batch_size: int = setting(128, "texts per batch when predicting")
     frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
     bf16: bool = setting(True, "bf16 autocast where the device has it (CUDA, CPUs with native bf16)")
+    pooling: str = setting("mean", "sentence vector: mean (of the token states; how MiniLM was trained) | cls (the first "
+                                   "token's state) | pooler (BERT's pooled [CLS], the paper's)")
+    head: str = setting("mlp", "the VAD regressor's head: linear (Linear(hidden, 3) + sigmoid, the paper's) | mlp (256 wide)")
+    weight_decay: float = setting(0.01, "AdamW weight decay (the paper: 0)")
+    warmup_ratio: float = setting(0.06, "share of the steps with a linear warm-up, then linear decay (the paper: 0.1)")
 
 
-BUDGETS = {
-    "smoke": TextBudget("tiny-random-bert", epochs=2, max_length=32, batch_size=16, learning_rate=5e-3, head_learning_rate=1e-2,
-                        train_limit=400, eval_limit=200, svm_fit_limit=400),
-    "cpu": TextBudget("base", epochs=3, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
-                      train_limit=None, eval_limit=None, svm_fit_limit=None),
-    "gpu": TextBudget("bert-base-cased", epochs=10, max_length=50, batch_size=16, learning_rate=5e-5, head_learning_rate=5e-5,
-                      train_limit=None, eval_limit=None, svm_fit_limit=None),
-}
+_SMOKE = TextBudget("tiny-random-bert", epochs=2, max_length=32, batch_size=16, learning_rate=5e-3, head_learning_rate=1e-2,
+                    train_limit=400, eval_limit=200, svm_fit_limit=400)
+_CPU = TextBudget("base", epochs=3, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
+                  train_limit=None, eval_limit=None, svm_fit_limit=None)
+# The gpu budgets are the reference's paper configs (matanbt/emotion-recognition-nlp-project, config/paper_configs):
+# bert-base-cased, BERT's pooled [CLS], max length 50, batch 16, one learning rate 5e-5, warm-up 0.1, weight decay 0.
+_PAPER = TextBudget("bert-base-cased", epochs=10, max_length=50, batch_size=16, learning_rate=5e-5, head_learning_rate=5e-5,
+                    train_limit=None, eval_limit=None, svm_fit_limit=None, pooling="pooler", head="linear", weight_decay=0.0,
+                    warmup_ratio=0.1)
+BASELINE_BUDGETS = {"smoke": _SMOKE, "cpu": _CPU, "gpu": replace(_PAPER, epochs=4)}  # ge_baseline.json: 4 epochs
+VAD_BUDGETS = {"smoke": _SMOKE, "cpu": _CPU, "gpu": _PAPER}  # mae_scaled.json: 10 epochs, Linear(768, 3) + sigmoid

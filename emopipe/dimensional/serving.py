@@ -5,7 +5,8 @@ labels and VAD points included), `encoder/` (the encoder's config and tokenizer,
 for the VAD model, `svm.safetensors` (the SVM back-classifier as arrays). Nothing is pickled.
 `load(folder).predict(texts)` gives valence, arousal, dominance and the top label by the model's
 back-classifier (the SVM, or the nearest label point for `classifier: 1nn`), or for the baseline
-the top label and its probability."""
+the top label and its probability, and for the multi-label baseline also `emotions`, every label
+whose probability is above the threshold (comma-joined; empty when none is)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from emopipe.training.loop import predict
 SVM_FILE = "svm.safetensors"
 VAD_COLUMNS = ["valence", "arousal", "dominance", "top_emotion"]
 BASELINE_COLUMNS = ["top_emotion", "probability"]
+MULTILABEL_COLUMNS = [*BASELINE_COLUMNS, "emotions"]
 EXAMPLE = ["I am so happy for you!", "This is the worst day ever."]
 
 
@@ -50,11 +52,14 @@ class TextModelReader:
         self.is_vad = self.config["kind"] == "vad"
         uses_svm = self.is_vad and self.config["vad"]["classifier"] == "svm"
         self.svm = RbfSvm.load(folder / SVM_FILE) if uses_svm else None
+        baseline = self.config.get("baseline", {"objective": "softmax"})  # models registered before the multi-label recipe
+        self.threshold = baseline.get("threshold") if baseline["objective"] == "multilabel" else None
+        self.columns = VAD_COLUMNS if self.is_vad else BASELINE_COLUMNS if self.threshold is None else MULTILABEL_COLUMNS
 
     def predict(self, model_input, params: dict) -> pd.DataFrame:
         texts = coerce_texts(model_input)
         if not texts:
-            return pd.DataFrame(columns=VAD_COLUMNS if self.is_vad else BASELINE_COLUMNS)
+            return pd.DataFrame(columns=self.columns)
         ids = tokenize(self.tokenizer, texts, self.max_length)
         out = predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=64, bf16=False)
         labels = self.config["labels"]
@@ -62,8 +67,12 @@ class TextModelReader:
             top = self.svm.predict(out) if self.svm is not None else nearest_label(out, np.asarray(self.config["points"]))
             return pd.DataFrame({"valence": out[:, 0], "arousal": out[:, 1], "dominance": out[:, 2],
                                  "top_emotion": [labels[i] for i in top]})
-        probs = torch.softmax(torch.as_tensor(out), dim=1).numpy()
-        return pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1)})
+        if self.threshold is None:
+            probs = torch.softmax(torch.as_tensor(out), dim=1).numpy()
+            return pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1)})
+        probs = torch.sigmoid(torch.as_tensor(out)).numpy()
+        return pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1),
+                             "emotions": [",".join(labels[j] for j in np.flatnonzero(row > self.threshold)) for row in probs]})
 
 
 def load(folder: Path) -> TextModelReader:

@@ -28,8 +28,9 @@ _ERC_HEADLINE = ("dev_weighted_f1", "test_weighted_f1", "test_macro_f1", "baseli
 _TEXTS = "Input: texts (a list, or a DataFrame with a `text` column). "
 SPECS = {
     "emopipe-goemotions-baseline": CardSpec(
-        "goemotions_baseline", "the GoEmotions emotion of a text (28 labels) with a cross-entropy classifier",
-        _TEXTS + "Output: `top_emotion`, `probability`.", ("goemotions",), VAD,
+        "goemotions_baseline", "the GoEmotions emotions of a text (28 labels), GoEmotions' own multi-label recipe (sigmoid head, threshold 0.3)",
+        _TEXTS + "Output: `top_emotion`, `probability` and, for the multi-label head, `emotions` (every label above the threshold).",
+        ("goemotions",), VAD,
         "dev_macro_f1", ("dev_macro_f1", "test_macro_f1", "test_accuracy")),
     "emopipe-vad-regressor": CardSpec(
         "vad_regressor", "valence, arousal and dominance of a text, and its GoEmotions emotion through a back-classifier",
@@ -53,7 +54,8 @@ SPECS = {
          "text_augmented_vad_mean_r", "text_supervised_basic5_r", "word_vad_mean_r", "word_eil_zeroshot_r", "word_emolex_zeroshot_f1")),
     "emopipe-retrofitted-plm": CardSpec(
         "retrofitted_plm", "sentence embeddings from an encoder retrofitted for emotions (supervised contrastive + preservation)",
-        _TEXTS + "Output: an array (n, hidden size) of mean-pooled embeddings. The files are a plain Hugging Face directory.",
+        _TEXTS + "Output: an array (n, hidden size) of embeddings pooled as in training (mean or [CLS])."
+        " The files are a plain Hugging Face directory.",
         ("goemotions", "sst2", "sarcasm_headlines"), RETROFITTING, "dev_map_at_r",
         ("dev_map_at_r", "retrofitted_test_ami", "retrofitted_test_map_at_r", "retrofitted_sst2_probe_f1", "base_test_ami",
          "base_test_map_at_r", "base_sst2_probe_f1", "retrofitted_sarcasm_probe_f1", "base_sarcasm_probe_f1",

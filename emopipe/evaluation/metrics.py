@@ -23,3 +23,19 @@ def vad_errors(split: str, pred: np.ndarray, target: np.ndarray) -> dict[str, fl
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, n: int) -> np.ndarray:
     return confusion_matrix(y_true, y_pred, labels=list(range(n)))
+
+
+def multilabel_metrics(split: str, y_true: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict[str, float]:
+    """Multi-label predictions (0/1 per label) scored as GoEmotions' own evaluation does (the VAD paper's
+    reference code, `compute_metrics_classification`): accuracy is exact match of the 0/1 rows (a row
+    with no label, or with a second one, is wrong), F1 is per label column, macro and weighted over the
+    labels. `y_true` holds one label index per row (the single-label subset)."""
+    gold = np.eye(len(names), dtype=int)[y_true]
+    per_label = f1_score(gold, predicted, average=None, zero_division=0)
+    return {
+        f"{split}_accuracy": float(accuracy_score(gold, predicted)),
+        f"{split}_macro_f1": float(f1_score(gold, predicted, average="macro", zero_division=0)),
+        f"{split}_weighted_f1": float(f1_score(gold, predicted, average="weighted", zero_division=0)),
+        f"{split}_no_label_rate": float((predicted.sum(1) == 0).mean()),
+        **{f"{split}_f1_{name}": float(v) for name, v in zip(names, per_label, strict=True)},
+    }

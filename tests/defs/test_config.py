@@ -7,7 +7,8 @@ import pytest
 
 from emopipe.defs.config import asset_config, budget_of, options_of, run_settings
 from emopipe.defs.retrofit_assets import RetrofitConfig
-from emopipe.dimensional.options import BUDGETS, TextBudget, VadOptions
+from emopipe.dimensional.options import VAD_BUDGETS as BUDGETS
+from emopipe.dimensional.options import TextBudget, VadOptions
 from emopipe.retrofitting.options import BUDGETS as RETROFIT_BUDGETS
 from emopipe.retrofitting.options import FewShotOptions, RetrofitOptions
 

@@ -47,7 +47,8 @@ def test_both_models_train_register_and_serve(smoke, home):
     client = MlflowTracking().client()
     for name, columns, tables in (("emopipe-vad-regressor", ["valence", "arousal", "dominance", "top_emotion"],
                                    {"goemotions_vad", "emotion_label_points", "downstream_tasks"}),
-                                  ("emopipe-goemotions-baseline", ["top_emotion", "probability"], {"goemotions_vad", "emotion_label_points"})):
+                                  ("emopipe-goemotions-baseline", ["top_emotion", "probability", "emotions"],
+                                   {"goemotions_vad", "emotion_label_points"})):
         champion = client.get_model_version_by_alias(name, "champion")
         run = client.get_run(champion.run_id)
         assert run.data.tags["profile"] == "smoke" and run.data.tags["dagster_run_id"] == result.run_id

@@ -109,7 +109,8 @@ def test_every_champion_loads_and_predicts_with_pickle_disabled(registry):
     assert done.returncode == 0, done.stderr[-4000:]
     answers = json.loads(done.stdout.strip().splitlines()[-1])
     assert answers.pop("warnings") == []
-    assert answers["emopipe-goemotions-baseline"] == {"good": [["top_emotion", "probability"], 2], "empty": [["top_emotion", "probability"], 0]}
+    assert answers["emopipe-goemotions-baseline"] == {"good": [["top_emotion", "probability", "emotions"], 2],
+                                                           "empty": [["top_emotion", "probability", "emotions"], 0]}
     vad = ["valence", "arousal", "dominance", "top_emotion"]
     assert answers["emopipe-vad-regressor"] == {"good": [vad, 2], "empty": [vad, 0]}
     emolex = ["anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"]

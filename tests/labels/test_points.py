@@ -1,4 +1,4 @@
-"""VAD points of the 28 labels: quantile scaling and the arbitrary sphere mapping."""
+"""VAD points of the 28 labels: quantile scaling and the reference's arbitrary mapping."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import rankdata
 
 from data_contracts.vocab import GOEMOTIONS_LABELS
-from emopipe.labels.points import emotion_label_points, quantile_scale, sphere_points
+from emopipe.labels.points import ARBITRARY_POINTS, emotion_label_points, quantile_scale
 from tests.fixture_files import EKMAN, SENTIMENT
 
 
@@ -29,14 +29,12 @@ def test_quantile_scaling_rejects_impossible_n_quantiles():
         quantile_scale(np.zeros((28, 3)), n_quantiles=40)
 
 
-def test_sphere_points_are_on_the_inscribed_sphere_and_evenly_spread():
-    points = sphere_points(28)
-    radii = np.linalg.norm(points - 0.5, axis=1)
-    assert np.allclose(radii, 0.5) and points.min() >= 0 and points.max() <= 1
+def test_arbitrary_points_are_the_references_evenly_spread_points_in_the_cube():
+    points = ARBITRARY_POINTS
+    assert points.shape == (28, 3) and points.min() >= 0.16 and points.max() <= 0.84
     distances = np.linalg.norm(points[:, None] - points[None], axis=2) + np.eye(28) * 9
-    nearest = distances.min(axis=1)
-    assert nearest.min() > 0.6 * nearest.mean()  # no two points crowd together
-    assert np.array_equal(points, sphere_points(28))  # fixed assignment
+    assert distances.min() == pytest.approx(2 * 0.160191, abs=1e-4)  # sphere centres of a densest packing: touching spheres
+    assert points[27].tolist() == [0.6096113, 0.3902813, 0.160191]  # neutral, the reference's last label
 
 
 def test_label_points_join_lexicon_and_groups():
