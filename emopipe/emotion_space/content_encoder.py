@@ -20,19 +20,19 @@ from torch import nn
 from emopipe.emotion_space.metrics import direction_score, variable_scores
 from emopipe.emotion_space.model import SPACE_SIZE, EmotionSpace, mapping_ffn, readout, reconstruction_loss
 from emopipe.labels.formats import FORMATS
-from emopipe.models.text_models import pool
+from emopipe.models.text_models import encode
 
 
 class ContentEncoder(nn.Module):
-    """pretrained encoder -> mean-pooled state -> MLP -> emotion space."""
+    """pretrained encoder -> pooled state -> head (the label encoders' MLP, or one linear layer) -> emotion space."""
 
-    def __init__(self, encoder: nn.Module, hidden_size: int, size: int = SPACE_SIZE):
+    def __init__(self, encoder: nn.Module, hidden_size: int, size: int = SPACE_SIZE, pooling: str = "mean", head: str = "mlp"):
         super().__init__()
-        self.encoder, self.head = encoder, mapping_ffn(hidden_size, size)
+        self.encoder, self.pooling = encoder, pooling
+        self.head = mapping_ffn(hidden_size, size) if head == "mlp" else nn.Sequential(nn.Dropout(0.1), nn.Linear(hidden_size, size))
 
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        return pool(hidden, attention_mask, "mean")
+        return encode(self.encoder, input_ids, attention_mask, self.pooling)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.head(self.embed(input_ids, attention_mask).float())

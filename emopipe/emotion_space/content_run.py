@@ -86,13 +86,14 @@ def run_content_encoders(data: ContentData, space: EmotionSpace, budget: Content
         torch.manual_seed(seed)
         text_encoder = load_encoder(budget.encoder)[0]
         freeze_lower(text_encoder, budget.frozen_layers)
-        model = ContentEncoder(text_encoder, encoder.config.hidden_size)
+        model = ContentEncoder(text_encoder, encoder.config.hidden_size, pooling=budget.pooling, head=budget.head)
         fit_config = FitConfig(epochs=budget.supervised_passes if variant == "supervised" else budget.text_epochs,
                                batch_size=budget.batch_size, learning_rate=budget.learning_rate,
-                               head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16,
-                               selection_metric=selection)
-        model_config = {"run": run_config, "encoder": budget.encoder, "encoder_path": encoder_path,
-                        "hidden_size": encoder.config.hidden_size, "size": space.size, "variant": variant, "max_length": budget.max_length}
+                               head_learning_rate=budget.head_learning_rate, weight_decay=budget.weight_decay,
+                               step_gamma=budget.step_gamma, seed=seed, bf16=budget.bf16, selection_metric=selection)
+        model_config = {"run": run_config, "encoder": budget.encoder, "encoder_path": encoder_path, "hidden_size": encoder.config.hidden_size,
+                        "size": space.size, "variant": variant, "max_length": budget.max_length, "pooling": budget.pooling,
+                        "head": budget.head}
         result = train_text_encoder(model, {s: ids(split_data[s].items) for s in SPLITS}, tokenizer.pad_token_id,
                                     _targets(split_data, augment, options.augment_weight), space, fit_config,
                                     workdir / "checkpoints" / variant, model_config, budget.inference_batch_size, log=log,

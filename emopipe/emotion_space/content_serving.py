@@ -37,7 +37,8 @@ class TextReader:
     def __init__(self, folder: Path):
         self.config = read_config(folder)
         encoder, self.tokenizer = encoder_from_files(folder)
-        self.model = ContentEncoder(encoder, self.config["hidden_size"], self.config["size"])
+        self.model = ContentEncoder(encoder, self.config["hidden_size"], self.config["size"], self.config.get("pooling", "mean"),
+                                    self.config.get("head", "mlp"))  # encoders registered before these settings: mean, mlp
         load_weights(self.model, folder)
         self.model.eval()
         self.space = load_space(folder / "space")

@@ -54,6 +54,12 @@ class ContentBudget:
     inference_batch_size: int = setting(128, "texts per batch when predicting")
     frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
     bf16: bool = setting(True, "bf16 autocast where the device has it (CUDA, CPUs with native bf16)")
+    pooling: str = setting("mean", "text vector: mean (of the token states) | cls | pooler (BERT's pooled [CLS], the reference's)")
+    head: str = setting("mlp", "into the space: mlp (the label encoders' k -> 128 -> 128 -> 100) | linear (Linear(hidden, 100), "
+                               "the reference's)")
+    weight_decay: float = setting(0.01, "AdamW weight decay (the reference: 0)")
+    step_gamma: float | None = setting(None, "a rate multiplied by this after every epoch (1.0: constant, as the reference, "
+                                             "which has no scheduler); warm-up and linear decay when unset")
 
     @property
     def supervised_passes(self) -> int:
@@ -65,6 +71,10 @@ CONTENT_BUDGETS = {
                            head_learning_rate=1e-2),
     "cpu": ContentBudget("base", text_epochs=2, supervised_epochs=None, max_length=64, batch_size=32, learning_rate=8e-5,
                          head_learning_rate=1e-3),
-    "gpu": ContentBudget("bert-base-cased", text_epochs=10, supervised_epochs=None, max_length=50, batch_size=16,
-                         learning_rate=5e-5, head_learning_rate=5e-5),
+    # The paper's text encoder (JULIELab/emotion-embeddings, experiments/text): bert-base-uncased, BERT's pooled [CLS]
+    # through Linear(768, 100), AdamW at 1e-5 for everything, no scheduler, 20 epochs, batch 24, no length limit
+    # (512 here, BERT's own); the supervised model trains 40 epochs on SemEval (AffTextBE5's).
+    "gpu": ContentBudget("bert-base-uncased", text_epochs=20, supervised_epochs=40, max_length=512, batch_size=24,
+                         learning_rate=1e-5, head_learning_rate=1e-5, pooling="pooler", head="linear", weight_decay=0.0,
+                         step_gamma=1.0),
 }
