@@ -1,11 +1,13 @@
-"""Downstream checks of a sentence encoder: a logistic-regression probe on frozen embeddings,
-scored by accuracy and binary F1 (the retrofitting paper's SST-2 and sarcasm tasks)."""
+"""Downstream checks of a sentence encoder: a probe on frozen embeddings, scored by accuracy and binary
+F1 (the retrofitting paper's SST-2 and sarcasm tasks). The probe is a k-nearest-neighbour classifier
+(cosine distance), as the paper evaluates sentiment, or a logistic regression."""
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
+from sklearn.neighbors import KNeighborsClassifier
 
 
 def binary_scores(prefix: str, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
@@ -13,9 +15,16 @@ def binary_scores(prefix: str, y_true: np.ndarray, y_pred: np.ndarray) -> dict[s
     return {f"{name}accuracy": float(accuracy_score(y_true, y_pred)), f"{name}f1": float(f1_score(y_true, y_pred, zero_division=0))}
 
 
-def probe_scores(prefix: str, train_x: np.ndarray, train_y: np.ndarray, eval_x: np.ndarray, eval_y: np.ndarray) -> dict[str, float]:
-    probe = LogisticRegression(max_iter=2000, C=1.0).fit(train_x, train_y)
-    return binary_scores(prefix, eval_y, probe.predict(eval_x))
+PROBES = ("knn", "logistic")
+
+
+def probe_scores(prefix: str, train_x: np.ndarray, train_y: np.ndarray, eval_x: np.ndarray, eval_y: np.ndarray,
+                 probe: str = "knn", neighbours: int = 5) -> dict[str, float]:
+    if probe not in PROBES:
+        raise ValueError(f"unknown probe {probe!r}; expected one of {PROBES}")
+    model = (KNeighborsClassifier(n_neighbors=min(neighbours, len(train_y)), metric="cosine") if probe == "knn"
+             else LogisticRegression(max_iter=2000, C=1.0))
+    return binary_scores(prefix, eval_y, model.fit(train_x, train_y).predict(eval_x))
 
 
 def mean_and_std(prefix: str, runs: list[dict[str, float]]) -> dict[str, float]:

@@ -28,12 +28,12 @@ def sample_per_class(train: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
 
 
 def few_shot_run(encoder_path: str, train: pl.DataFrame, evaluate: pl.DataFrame, n: int, seed: int, options: FewShotOptions,
-                 max_length: int, bf16: bool) -> dict[str, float]:
+                 max_length: int, bf16: bool, pooling: str = "mean") -> dict[str, float]:
     """Accuracy and F1 on `evaluate` after fine-tuning a fresh copy of the encoder on n examples per class."""
     shots = sample_per_class(train, n, seed)
     encoder, tokenizer, _ = load_encoder(encoder_path)
     torch.manual_seed(seed)
-    model = TextModel(encoder, TextModelConfig("classifier", encoder.config.hidden_size, 2))
+    model = TextModel(encoder, TextModelConfig("classifier", encoder.config.hidden_size, 2, pooling=pooling))
     ids = tokenize(tokenizer, shots["text"].to_list(), max_length)  # a few hundred texts: not worth a cache entry
     eval_ids = token_ids(tokenizer, encoder_path, evaluate["text"], max_length)
     y = torch.tensor(shots["label"].cast(pl.Int64).to_numpy())

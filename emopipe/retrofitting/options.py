@@ -19,6 +19,9 @@ class RetrofitOptions:
     projection_dim: int = setting(64, "size of the contrastive projection (the paper: 64)")
     m_per_class: int = setting(4, "items per class in a batch (MPerClassSampler)")
     epochs: int = setting(1, "contrastive epochs")
+    probe: str = setting("knn", "downstream probe on frozen embeddings: knn (the paper's for sentiment; it names none for "
+                                "sarcasm, which gets the same) | logistic")
+    probe_neighbours: int = setting(5, "k of the knn probe (the paper does not give it), cosine distance")
 
     def __post_init__(self):
         if self.projection not in PROJECTIONS:
@@ -55,6 +58,8 @@ class RetrofitBudget:
     inference_batch_size: int = setting(128, "texts per batch when embedding")
     frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
     bf16: bool = setting(True, "bf16 autocast where the device has it (CUDA, CPUs with native bf16)")
+    pooling: str = setting("mean", "sentence embedding: mean (of the token states; how MiniLM was trained) | cls (the first token's, "
+                                   "the paper's [CLS]) | pooler")
 
 
 BUDGETS = {
@@ -64,6 +69,7 @@ BUDGETS = {
     # (the paper: all of them)
     "cpu": RetrofitBudget(("base",), examples_per_epoch=16_000, probe_train_limit=4_000, eval_limit=None, max_length=64,
                           batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3),
+    # BERTEmo and RoBERTaEmo: [CLS] into the 64-d projection head, as the paper
     "gpu": RetrofitBudget(("bert-base-uncased", "roberta-base"), examples_per_epoch=None, probe_train_limit=None, eval_limit=None,
-                          max_length=50, batch_size=16, learning_rate=5e-5, head_learning_rate=5e-5),
+                          max_length=50, batch_size=16, learning_rate=5e-5, head_learning_rate=5e-5, pooling="cls"),
 }

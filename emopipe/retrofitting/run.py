@@ -24,8 +24,8 @@ from emopipe.evaluation.probes import mean_and_std, probe_scores
 from emopipe.evaluation.report import markdown_table
 from emopipe.retrofitting.few_shot import few_shot_run
 from emopipe.retrofitting.options import FewShotOptions, RetrofitBudget, RetrofitOptions
+from emopipe.retrofitting.serving import export_retrofitted
 from emopipe.retrofitting.train import build_retrofit_model, retrofit
-from emopipe.training.encoders import save_encoder
 from emopipe.training.loop import predict
 from emopipe.training.token_cache import token_ids
 from emopipe.training.trained import Trained
@@ -67,7 +67,7 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
         out = clustering_scores("test", emb["test"], y_test, seed) | retrieval_scores("test", emb["test"], y_test)
         for task in tasks:
             out |= probe_scores(f"{task}_probe", emb[f"{task}_probe_train"], probe_train[task]["label"].to_numpy(),
-                                emb[f"{task}_eval"], tasks[task]["eval"]["label"].to_numpy())
+                                emb[f"{task}_eval"], tasks[task]["eval"]["label"].to_numpy(), options.probe, options.probe_neighbours)
         return {f"{prefix}_{k}": v for k, v in out.items()}
 
     def few_shot_metrics(prefix: str, encoder_path: str) -> dict[str, float]:
@@ -75,13 +75,14 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
         for task, parts in tasks.items():
             for n in few_shot.sizes:
                 log(f"{prefix}: few-shot {task}, {n} per class, seeds {list(few_shot.seeds)}")
-                runs = [few_shot_run(encoder_path, parts["train"], parts["eval"], n, s, few_shot, budget.max_length, budget.bf16)
+                runs = [few_shot_run(encoder_path, parts["train"], parts["eval"], n, s, few_shot, budget.max_length, budget.bf16,
+                                     budget.pooling)
                         for s in few_shot.seeds]
                 out |= mean_and_std(f"{prefix}_{task}_fewshot{n}", runs)
         return out
 
     def train_variant(name: str, variant: RetrofitOptions):
-        model, tokenizer, encoder_path = build_retrofit_model(encoder_spec, variant, budget.frozen_layers, seed)
+        model, tokenizer, encoder_path = build_retrofit_model(encoder_spec, variant, budget.frozen_layers, seed, budget.pooling)
         ids = token_ids(tokenizer, encoder_path, go["train"]["text"], budget.max_length)
         dev_ids = token_ids(tokenizer, encoder_path, go["dev"]["text"], budget.max_length)
         y_dev = go["dev"]["label_id"].cast(pl.Int64).to_numpy()
@@ -95,14 +96,14 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
                           log=lambda s: log(f"{name}: {s}"), log_metrics=lambda m, step: log_metrics({f"{name}_{k}": v for k, v in m.items()}, step))
         return model, tokenizer, encoder_path, result
 
-    base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, budget.frozen_layers, seed)
+    base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, budget.frozen_layers, seed, budget.pooling)
     log(f"embedding the evaluation sets with the base encoder {encoder_spec}")
     base_emb = embed_all(base_model, tokenizer, base_path)
     metrics = embedding_metrics("base", base_emb)
     del base_model
 
     model, tokenizer, _, result = train_variant("retrofitted", options)
-    model_dir = save_encoder(model.encoder, tokenizer, workdir / "served")
+    model_dir = export_retrofitted(model.encoder, tokenizer, budget.pooling, workdir / "served")
     emb = embed_all(model, tokenizer, base_path)  # same tokenizer: reuse its token cache
     metrics |= embedding_metrics("retrofitted", emb) | {"retrofitted_delta_emb": embedding_drift(base_emb["sst2_eval"], emb["sst2_eval"])}
     metrics |= {k: v for k, v in result.history[result.best_epoch].items() if k.startswith("dev_")}

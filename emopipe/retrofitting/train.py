@@ -54,13 +54,13 @@ def class_balanced_batches(labels: np.ndarray, m: int, batch_size: int, examples
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
-def build_retrofit_model(encoder_spec: str, options: RetrofitOptions, frozen_layers: int = 0, seed: int = 13):
+def build_retrofit_model(encoder_spec: str, options: RetrofitOptions, frozen_layers: int = 0, seed: int = 13, pooling: str = "mean"):
     """The encoder with a fresh projection head, initialised from `seed` (not from whatever random
     state the process is in, so a variant trains the same alone or after other models)."""
     encoder, tokenizer, encoder_path = load_encoder(encoder_spec)
     torch.manual_seed(seed)
     freeze_lower(encoder, frozen_layers)
-    config = TextModelConfig(f"{options.projection}_projection", encoder.config.hidden_size, options.projection_dim)
+    config = TextModelConfig(f"{options.projection}_projection", encoder.config.hidden_size, options.projection_dim, pooling=pooling)
     return TextModel(encoder, config), tokenizer, encoder_path
 
 
