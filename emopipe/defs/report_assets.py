@@ -37,9 +37,13 @@ def gather(instance: dg.DagsterInstance, reader: RegistryReader, partitions: dic
                 continue
             name, version = uri.removeprefix("models:/").rsplit("/", 1)
             inputs.models[key] = record = reader.model(name, version, pictures=True)
+            if record is not None:
+                inputs.seeds[key] = reader.seed_runs(asset, record.run.params)
             for figure in (f for f in method.figures if f.ablation and f.asset == asset):  # only runs of the same recipe
                 found = reader.matching_run(asset, record.run.params, figure.ablation) if record else None
                 inputs.ablations[ablation_key(key, figure.ablation)] = found
+                if record is not None:
+                    inputs.seeds[ablation_key(key, figure.ablation)] = reader.seed_runs(asset, record.run.params, figure.ablation)
     for assets_def in [*SOURCE_ASSETS, *DATASET_ASSETS]:
         key = assets_def.key
         event = latest_materialization(instance, key.to_user_string())

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from emopipe.evaluation.paper import METHODS, Figure, Method
+from emopipe.evaluation.paper import METHODS, Figure, Method, paper_applies, recipe_verdict
 from emopipe.evaluation.records import ModelRecord, RunRecord
 from emopipe.evaluation.report import Bullets, Picture, Section, Table
 
@@ -24,6 +24,7 @@ class ReportInputs:
     models: dict[str, ModelRecord | None]  # "asset" or "asset[partition]" -> the reported version (None: not materialized)
     partitions: dict[str, list[str]]  # partitioned asset -> its partitions
     ablations: dict[str, RunRecord | None] = field(default_factory=dict)  # ablation_key(target, params) -> run
+    seeds: dict[str, list[RunRecord]] = field(default_factory=dict)  # model or ablation key -> its recipe's run per seed
     data_tables: list[dict] = field(default_factory=list)  # asset, group, rows, contract, check, digest, materialized
     source_files: list[dict] = field(default_factory=list)  # path, sha256, url, licence
     dagster_run_id: str = ""
@@ -48,14 +49,17 @@ def targets(method: Method, partitions: dict[str, list[str]]) -> list[tuple[str,
     return [(f"{asset}[{p}]", p) for asset in method.assets for p in partitions.get(asset, [])]
 
 
-def our_figure(figure: Figure, inputs: ReportInputs, partition: str | None) -> float | None:
+def run_of(figure: Figure, inputs: ReportInputs, partition: str | None) -> RunRecord | None:
+    """The run a figure is read from: the reported model's, or its same-recipe ablation's."""
     key = figure.asset if partition is None else f"{figure.asset}[{partition}]"
     if figure.ablation is not None:
-        run = inputs.ablations.get(ablation_key(key, figure.ablation))
-        metrics = run.metrics if run else None
-    else:
-        record = inputs.models.get(key)
-        metrics = record.run.metrics if record else None
+        return inputs.ablations.get(ablation_key(key, figure.ablation))
+    record = inputs.models.get(key)
+    return record.run if record else None
+
+
+def figure_value(figure: Figure, run: RunRecord | None) -> float | None:
+    metrics = run.metrics if run else None
     if metrics is None or figure.metric not in metrics:
         return None
     value = metrics[figure.metric]
@@ -66,7 +70,55 @@ def our_figure(figure: Figure, inputs: ReportInputs, partition: str | None) -> f
     return value
 
 
-def _paper(method: Method, figure: Figure, partition: str | None) -> float | None:
+def our_figure(figure: Figure, inputs: ReportInputs, partition: str | None) -> float | None:
+    return figure_value(figure, run_of(figure, inputs, partition))
+
+
+def seed_spread(figure: Figure, inputs: ReportInputs, partition: str | None) -> tuple[float, float, int] | None:
+    """Mean, sample standard deviation and count of the figure over the seeds its recipe was run with
+    (None under two seeds)."""
+    key = figure.asset if partition is None else f"{figure.asset}[{partition}]"
+    runs = inputs.seeds.get(ablation_key(key, figure.ablation) if figure.ablation else key, [])
+    values = [v for v in (figure_value(figure, r) for r in runs) if v is not None and math.isfinite(v)]
+    if len(values) < 2:
+        return None
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)), len(values)
+
+
+def _compared_with(method: Method, figure: Figure, inputs: ReportInputs, partition: str | None) -> tuple[str, float] | None:
+    """What a figure is held against: the paper's figure, else for an ablation its main run's figure
+    (over the same seeds), else for a gain zero."""
+    paper = _paper(method, figure, partition, run_of(figure, inputs, partition))
+    if paper is not None:
+        return "the paper", paper
+    if figure.ablation:
+        main = Figure(figure.label, figure.asset, figure.metric, minus=figure.minus)
+        spread = seed_spread(main, inputs, partition)
+        value = spread[0] if spread else our_figure(main, inputs, partition)
+        return ("the main run", value) if value is not None else None
+    if figure.minus is not None:
+        return "zero", 0.0
+    return None
+
+
+def seeds_cell(method: Method, figure: Figure, inputs: ReportInputs, partition: str | None) -> str:
+    """"mean ± std (n seeds)", and whether the figure differs from what it is held against by less than that spread."""
+    spread = seed_spread(figure, inputs, partition)
+    if spread is None:
+        return ""
+    mean, std, n = spread
+    cell = f"{_fmt(mean, figure)} ± {std:.4f} ({n} seeds)"
+    against = _compared_with(method, figure, inputs, partition)
+    if against is not None and abs(mean - against[1]) < std:
+        cell += f"; within the seed spread of {against[0]}"
+    return cell
+
+
+def _paper(method: Method, figure: Figure, partition: str | None, run: RunRecord | None = None) -> float | None:
+    """The paper's figure, when it is the same quantity as ours for `run` (its settings match `paper_when`)."""
+    if not paper_applies(figure, run.params if run else None) and run is not None:
+        return None
     if partition is not None and figure.ablation is None and figure.minus is None:
         return method.paper_by_partition.get(partition, {}).get(figure.metric, figure.paper)
     return figure.paper
@@ -76,7 +128,7 @@ def figure_table(method: Method, inputs: ReportInputs) -> Table:
     columns = [p for _, p in targets(method, inputs.partitions)] if method.partitioned else [None]
     header = ["figure", "MLflow metric"]
     for p in columns:
-        header += [f"ours ({p})" if p else "ours", f"paper ({p})" if p else "paper"]
+        header += [f"{h} ({p})" if p else h for h in ("ours", "paper", "same recipe", "over seeds")]
     rows = []
     for figure in method.figures:
         name = figure.metric + (f" - {figure.minus}" if figure.minus else "")
@@ -84,10 +136,11 @@ def figure_table(method: Method, inputs: ReportInputs) -> Table:
             name += " (run with " + ", ".join(f"{k}={v}" for k, v in figure.ablation.items()) + ")"
         row = [figure.label, f"`{name}`"]
         for p in columns:
-            ours = our_figure(figure, inputs, p)
+            ours, run = our_figure(figure, inputs, p), run_of(figure, inputs, p)
             missing = "not run" if figure.ablation and ours is None else _fmt(ours, figure)
-            paper = _paper(method, figure, p)
-            row += [missing, _fmt(paper, figure) if paper is not None else ""]
+            paper = _paper(method, figure, p, run)
+            row += [missing, _fmt(paper, figure) if paper is not None else "", recipe_verdict(method, figure, run.params if run else None),
+                    seeds_cell(method, figure, inputs, p)]
         rows.append(row)
     return Table(header, rows)
 
@@ -122,13 +175,15 @@ def summary_section(inputs: ReportInputs) -> Section:
     for method in METHODS:
         for key, partition in targets(method, inputs.partitions):
             for figure in (f for f in method.figures if f.headline and f.asset == key.split("[")[0]):
-                paper = _paper(method, figure, partition)
+                run = run_of(figure, inputs, partition)
+                paper = _paper(method, figure, partition, run)
                 rows.append([method.title, key, figure.label, _fmt(our_figure(figure, inputs, partition), figure),
-                             _fmt(paper, figure) if paper is not None else ""])
+                             _fmt(paper, figure) if paper is not None else "", recipe_verdict(method, figure, run.params if run else None),
+                             seeds_cell(method, figure, inputs, partition)])
     blocks: list = [f"Generated {inputs.generated:%Y-%m-%d %H:%M} UTC by Dagster run `{inputs.dagster_run_id}`; "
                     f"profile(s): {', '.join(profiles) or 'n/a'}. Figures are on test splits unless the row says otherwise; "
                     "the paper's figures are on the same metric and scale (fractions).",
-                    Table(["method", "model", "figure", "ours", "paper"], rows)]
+                    Table(["method", "model", "figure", "ours", "paper", "same recipe", "over seeds"], rows)]
     if missing:
         blocks.append("Not materialized yet: " + ", ".join(f"`{k}`" for k in missing) + ".")
     return Section("Summary", blocks)

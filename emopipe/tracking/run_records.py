@@ -72,6 +72,23 @@ class RegistryReader:
                 return self._record(run, pictures)
         return None
 
+    def seed_runs(self, experiment: str, like: dict[str, str], changed: dict[str, str] | None = None) -> list[RunRecord]:
+        """The newest finished run per seed whose params are `like`'s with `changed` applied, every setting
+        but the seed equal: the same recipe over every seed run, ordered by seed."""
+        found = self.client.get_experiment_by_name(experiment)
+        if found is None:
+            return []
+        expected = {k: v for k, v in {**like, **(changed or {})}.items() if k != "seed"}
+        where = "".join(f" and params.{k} = '{v}'" for k, v in (changed or {}).items())
+        by_seed: dict[str, Run] = {}
+        for run in self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED'{where}",
+                                           order_by=["attributes.start_time DESC"], max_results=1000):
+            params = dict(run.data.params)
+            seed = params.pop("seed", None)
+            if seed is not None and seed not in by_seed and params == expected:
+                by_seed[seed] = run
+        return [self._record(by_seed[s], False) for s in sorted(by_seed, key=lambda s: (len(s), s))]
+
     def _record(self, run: Run, pictures: bool) -> RunRecord:
         experiment = self.client.get_experiment(run.info.experiment_id).name
         inputs = {d.dataset.name: d.dataset.digest for d in (run.inputs.dataset_inputs if run.inputs else [])}

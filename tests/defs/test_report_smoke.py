@@ -3,6 +3,7 @@ partition, smoke profile): our figures are the MLflow run's, models not material
 such, both files are written and logged to MLflow, and a re-render retrains nothing."""
 
 import math
+import re
 
 import dagster as dg
 from mlflow.tracking import MlflowClient
@@ -41,7 +42,9 @@ def test_report_renders_registered_figures_and_logs_both_files(monkeypatch, mirr
     shown = "n/a" if math.isnan(mapping_r) else f"{mapping_r:.3f}"  # the tiny pairs may be too small to correlate
     assert f"| label mapping, mean r over directions | `mapping_mean_r` | {shown} | 0.840 |" in markdown
     meld = client.get_run(client.get_model_version_by_alias("emopipe-eacl-meld", "champion").run_id).data.metrics
-    assert f"| EACL, test weighted F1 | `test_weighted_f1` | n/a | 0.402 | {meld['test_weighted_f1']:.3f} | 0.671 |" in markdown
+    # per partition: ours, the paper's, same recipe (a smoke run is not the paper's), over seeds (one seed: empty)
+    row = rf"\| EACL, test weighted F1 \| `test_weighted_f1` \| n/a \| 0\.402 \| +\| +\| {meld['test_weighted_f1']:.3f} \| 0\.671 \| no \(encoder "
+    assert re.search(row, markdown), markdown
     assert "Not materialized yet: `eacl_checkpoints[emorynlp]`, `emotion_content_encoders`, `goemotions_baseline`" in markdown
     assert mapper.run_id in markdown and "| `conversation_utterances` | datasets |" in markdown
     assert event.metadata["models_missing"].value.startswith("eacl_checkpoints[emorynlp]")

@@ -1,5 +1,6 @@
 """An ablation row is read from a run of exactly the main run's recipe with the ablated setting changed,
-never from the newest run that merely has the ablated value (a smoke run, another encoder or seed)."""
+never from the newest run that merely has the ablated value (a smoke run, another encoder or seed);
+the seed spread is read from the same recipe's newest run per seed."""
 
 from mlflow.tracking import MlflowClient
 
@@ -8,7 +9,7 @@ from emopipe.tracking.run_records import RegistryReader
 MAIN = {"profile": "cpu", "encoder": "base", "seed": "13", "epochs": "3", "vad_mapper": "nrc_scaled"}
 
 
-def test_the_ablation_is_the_newest_run_of_the_same_recipe(tmp_path):
+def _store(tmp_path):
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     experiment = client.create_experiment("vad_regressor", artifact_location=(tmp_path / "artifacts").as_uri())
@@ -21,6 +22,12 @@ def test_the_ablation_is_the_newest_run_of_the_same_recipe(tmp_path):
         client.set_terminated(made.info.run_id, status=status)
         return made.info.run_id
 
+    return uri, run
+
+
+def test_the_ablation_is_the_newest_run_of_the_same_recipe(tmp_path):
+    uri, run = _store(tmp_path)
+
     same_recipe = run(MAIN | {"vad_mapper": "arbitrary"}, 0.40)
     run(MAIN | {"vad_mapper": "arbitrary", "profile": "smoke"}, 0.90)  # newer, but a smoke run
     run(MAIN | {"vad_mapper": "arbitrary", "seed": "14"}, 0.80)  # newer, another seed
@@ -31,3 +38,18 @@ def test_the_ablation_is_the_newest_run_of_the_same_recipe(tmp_path):
     assert found is not None and found.run_id == same_recipe and found.metrics["test_macro_f1"] == 0.40
     assert reader.matching_run("vad_regressor", MAIN | {"encoder": "retrofitted"}, {"vad_mapper": "arbitrary"}) is None
     assert reader.matching_run("no_such_experiment", MAIN, {"vad_mapper": "arbitrary"}) is None
+
+
+def test_the_seed_spread_is_the_same_recipe_newest_run_per_seed(tmp_path):
+    uri, run = _store(tmp_path)
+    run(MAIN, 0.50)  # replaced by the newer run of seed 13
+    run(MAIN | {"seed": "14"}, 0.54)
+    run(MAIN | {"seed": "14", "encoder": "retrofitted"}, 0.90)  # another recipe
+    run(MAIN | {"seed": "15", "vad_mapper": "arbitrary"}, 0.30)  # the ablation's seed, not the main run's
+    run(MAIN | {"seed": "9"}, 0.40, status="FAILED")
+    run(MAIN, 0.52)
+    reader = RegistryReader(uri)
+    assert [(r.params["seed"], r.metrics["test_macro_f1"]) for r in reader.seed_runs("vad_regressor", MAIN)] == [("13", 0.52), ("14", 0.54)]
+    ablated = reader.seed_runs("vad_regressor", MAIN | {"seed": "14"}, {"vad_mapper": "arbitrary"})
+    assert [(r.params["seed"], r.metrics["test_macro_f1"]) for r in ablated] == [("15", 0.30)]
+    assert reader.seed_runs("no_such_experiment", MAIN) == []
