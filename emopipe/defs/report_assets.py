@@ -13,7 +13,7 @@ from emopipe.defs.dataset_assets import DATASET_ASSETS
 from emopipe.defs.erc_assets import DATASETS, eacl_checkpoints
 from emopipe.defs.resources import latest_materialization, recorded
 from emopipe.defs.source_assets import SOURCE_ASSETS
-from emopipe.evaluation.paper import METHODS
+from emopipe.evaluation.papers import METHODS
 from emopipe.evaluation.report import render_html, render_markdown
 from emopipe.evaluation.report_sections import ReportInputs, ablation_key, report_sections, targets
 from emopipe.paths import dagster_home

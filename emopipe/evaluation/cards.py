@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from emopipe.evaluation.paper import EACL, EMOTION_EMBEDDINGS, RETROFITTING, VAD, Method
+from emopipe.evaluation.comparison import Method
+from emopipe.evaluation.papers import EACL, EMOTION_EMBEDDINGS, RETROFITTING, VAD
 from emopipe.sources.registry import files_of
 
 

@@ -8,7 +8,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from emopipe.evaluation.paper import METHODS, Figure, Method, paper_applies, recipe_verdict
+from emopipe.evaluation.comparison import Figure, Method, paper_applies, recipe_verdict
+from emopipe.evaluation.papers import METHODS
 from emopipe.evaluation.records import ModelRecord, RunRecord
 from emopipe.evaluation.report import Bullets, Picture, Section, Table
 

@@ -15,7 +15,8 @@ from emopipe.dimensional.options import BASELINE_BUDGETS, VAD_BUDGETS, BaselineO
 from emopipe.emotion_space.options import CONTENT_BUDGETS, ContentOptions
 from emopipe.erc.options import BUDGETS as ERC_BUDGETS
 from emopipe.erc.options import EaclOptions
-from emopipe.evaluation.paper import EACL, EMOTION_EMBEDDINGS, RETROFITTING, VAD, recipe_verdict
+from emopipe.evaluation.comparison import recipe_verdict
+from emopipe.evaluation.papers import EACL, EMOTION_EMBEDDINGS, RETROFITTING, VAD
 from emopipe.retrofitting.options import BUDGETS as RETROFIT_BUDGETS
 from emopipe.retrofitting.options import FewShotOptions, RetrofitOptions
 

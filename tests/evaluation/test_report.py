@@ -3,7 +3,7 @@ and ablations, missing models said as such, and an HTML page that needs no other
 
 import re
 
-from emopipe.evaluation.paper import EACL, METHODS, VAD
+from emopipe.evaluation.papers import EACL, METHODS, VAD
 from emopipe.evaluation.records import ModelRecord, RunRecord
 from emopipe.evaluation.report import Bullets, Picture, Section, Table, render_html, render_markdown
 from emopipe.evaluation.report_sections import ReportInputs, ablation_key, figure_table, report_sections
