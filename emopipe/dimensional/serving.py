@@ -67,12 +67,12 @@ class TextModelReader:
             top = self.svm.predict(out) if self.svm is not None else nearest_label(out, np.asarray(self.config["points"]))
             return pd.DataFrame({"valence": out[:, 0], "arousal": out[:, 1], "dominance": out[:, 2],
                                  "top_emotion": [labels[i] for i in top]})
-        if self.threshold is None:
-            probs = torch.softmax(torch.as_tensor(out), dim=1).numpy()
-            return pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1)})
-        probs = torch.sigmoid(torch.as_tensor(out)).numpy()
-        return pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1),
-                             "emotions": [",".join(labels[j] for j in np.flatnonzero(row > self.threshold)) for row in probs]})
+        logits = torch.as_tensor(out)
+        probs = (torch.softmax(logits, dim=1) if self.threshold is None else torch.sigmoid(logits)).numpy()
+        frame = pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1)})
+        if self.threshold is not None:
+            frame["emotions"] = [",".join(labels[j] for j in np.flatnonzero(row > self.threshold)) for row in probs]
+        return frame
 
 
 def load(folder: Path) -> TextModelReader:

@@ -5,6 +5,7 @@ the caller gathered (MLflow runs, Dagster materializations) and returns report s
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -83,8 +84,7 @@ def seed_spread(figure: Figure, inputs: ReportInputs, partition: str | None) -> 
     values = [v for v in (figure_value(figure, r) for r in runs) if v is not None and math.isfinite(v)]
     if len(values) < 2:
         return None
-    mean = sum(values) / len(values)
-    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)), len(values)
+    return statistics.mean(values), statistics.stdev(values), len(values)
 
 
 def _compared_with(method: Method, figure: Figure, inputs: ReportInputs, partition: str | None) -> tuple[str, float] | None:

@@ -61,33 +61,30 @@ class RegistryReader:
     def matching_run(self, experiment: str, like: dict[str, str], changed: dict[str, str], pictures: bool = False) -> RunRecord | None:
         """The newest finished run of `experiment` whose params are `like`'s with `changed` applied, every
         other setting (profile, encoder, seed, budget, options) equal: an ablation of exactly that run."""
-        found = self.client.get_experiment_by_name(experiment)
-        if found is None:
-            return None
         expected = {**like, **changed}
-        where = " and ".join(f"params.{k} = '{v}'" for k, v in changed.items())
-        for run in self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED' and {where}",
-                                           order_by=["attributes.start_time DESC"], max_results=1000):
-            if dict(run.data.params) == expected:
-                return self._record(run, pictures)
-        return None
+        found = next((run for run in self._finished(experiment, changed) if dict(run.data.params) == expected), None)
+        return self._record(found, pictures) if found is not None else None
 
     def seed_runs(self, experiment: str, like: dict[str, str], changed: dict[str, str] | None = None) -> list[RunRecord]:
         """The newest finished run per seed whose params are `like`'s with `changed` applied, every setting
         but the seed equal: the same recipe over every seed run, ordered by seed."""
-        found = self.client.get_experiment_by_name(experiment)
-        if found is None:
-            return []
         expected = {k: v for k, v in {**like, **(changed or {})}.items() if k != "seed"}
-        where = "".join(f" and params.{k} = '{v}'" for k, v in (changed or {}).items())
         by_seed: dict[str, Run] = {}
-        for run in self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED'{where}",
-                                           order_by=["attributes.start_time DESC"], max_results=1000):
+        for run in self._finished(experiment, changed or {}):
             params = dict(run.data.params)
             seed = params.pop("seed", None)
             if seed is not None and seed not in by_seed and params == expected:
                 by_seed[seed] = run
         return [self._record(by_seed[s], False) for s in sorted(by_seed, key=lambda s: (len(s), s))]
+
+    def _finished(self, experiment: str, having: dict[str, str]) -> list[Run]:
+        """Finished runs of `experiment` with the params `having`, newest first (none for an unknown experiment)."""
+        found = self.client.get_experiment_by_name(experiment)
+        if found is None:
+            return []
+        where = "".join(f" and params.{k} = '{v}'" for k, v in having.items())
+        return self.client.search_runs([found.experiment_id], filter_string=f"attributes.status = 'FINISHED'{where}",
+                                       order_by=["attributes.start_time DESC"], max_results=1000)
 
     def _record(self, run: Run, pictures: bool) -> RunRecord:
         experiment = self.client.get_experiment(run.info.experiment_id).name
