@@ -2,7 +2,7 @@
 as plain tensors (torch.save of state dicts, loaded with weights_only=True). Never pickled modules.
 
 Layout: `<dir>/epoch_<k>/` per finished epoch, with `state.json` written last as the completion
-mark, and `<dir>/best`, a symlink to `<dir>/best_<k>/` (the dev-selected epoch's weights, hard
+mark, and `<dir>/best`, a symlink to `<dir>/best_<k>.<n>/` (the dev-selected epoch's weights, hard
 links). A new best is written beside the old one and the link is swapped atomically, so `best` is
 never missing, and an epoch's `state.json` is written only after the best it names exists. A
 checkpoint that is there but unreadable is an error naming the file: the run stops rather than
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import torch
@@ -102,14 +103,17 @@ def load_epoch(folder: Path, model, optimizer, scheduler) -> dict:
 
 
 def keep_best(epoch_folder: Path, root: Path) -> None:
-    """Make `epoch_folder`'s weights and config the best: hard-linked into `<root>/best_<k>`, then
-    the `<root>/best` link swapped to it in one rename, then older bests removed."""
-    target = root / f"best_{epoch_folder.name.split('_')[-1]}"
-    if (root / "best").is_symlink() and (root / "best").resolve() == target.resolve() and (target / "model.safetensors").is_file():
+    """Make `epoch_folder`'s weights and config the best: hard-linked into a new `<root>/best_<k>.<n>`,
+    then the `<root>/best` link swapped to it in one rename. Earlier bests stay until `clear`: a
+    reader that resolved the link before a swap, however long ago, still finds its files, and as hard
+    links of the epoch folders (kept until `clear` too) they cost no space (copies, on a file system
+    without hard links, cost one model each)."""
+    epoch = epoch_folder.name.split("_")[-1]
+    current = (root / "best").resolve() if (root / "best").is_symlink() else None
+    if current is not None and current.name.split(".")[0] == f"best_{epoch}" and (current / "model.safetensors").is_file():
         return  # already the best
+    target = root / f"best_{epoch}.{time.time_ns()}"
     staging = root / f".{target.name}.tmp"
-    for stale in (staging, target):
-        shutil.rmtree(stale, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in ("model.safetensors", "config.json"):
         try:
@@ -117,13 +121,9 @@ def keep_best(epoch_folder: Path, root: Path) -> None:
         except OSError:  # a file system without hard links
             shutil.copy2(epoch_folder / name, staging / name)
     staging.rename(target)
-    link = root / ".best.link"
-    link.unlink(missing_ok=True)
+    link = root / f".best.link.{target.name}"
     link.symlink_to(target.name)
     os.replace(link, root / "best")
-    for old in root.glob("best_*"):
-        if old != target:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def best_epoch_on_disk(root: Path) -> int | None:
@@ -131,7 +131,7 @@ def best_epoch_on_disk(root: Path) -> int | None:
     best = root / "best"
     if not (best / "model.safetensors").is_file():
         return None
-    return int(best.resolve().name.split("_")[-1]) if best.is_symlink() else None
+    return int(best.resolve().name.removeprefix("best_").split(".")[0]) if best.is_symlink() else None
 
 
 def clear(root: Path) -> None:

@@ -95,7 +95,11 @@ def test_best_is_never_missing_while_it_is_replaced(tmp_path):
     watcher.join()
     assert len(seen) > 100 and not missing
     assert json.loads((tmp_path / "best" / "config.json").read_text()) == {"epoch": 1}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["best", "best_1", "epoch_0", "epoch_1"]
+    assert checkpoints.best_epoch_on_disk(tmp_path) == 1
+    assert not list(tmp_path.glob(".*")), "no staging folder or link left behind"
+    assert all((old / "model.safetensors").is_file() for old in tmp_path.glob("best_*"))  # earlier bests stay whole until clear()
+    checkpoints.clear(tmp_path)
+    assert not list(tmp_path.glob("best*"))
 
 
 def _killed_in_epoch_three(path, root):
