@@ -8,7 +8,9 @@ tables, with which run configuration; `train_and_register` does the rest, the sa
    run resumes from its last finished epoch and any other configuration starts fresh;
 2. an MLflow run in the asset's experiment, tagged with its Dagster lineage, gets the run
    configuration as params and the tables as dataset inputs; training logs to it as it goes;
-3. the run gets the final metrics, `training.json` (history and configuration) and the pictures;
+3. the run gets the final metrics, `training.json` (history and configuration) and the pictures,
+   and where the time went (`cost_*`: trained tokens, training / evaluation / other seconds, the
+   training rate beside the matrix-multiply rate measured at the end of the run);
 4. the served folder is registered as a pyfunc (the method's reader, a model from code) with its
    model card, and the champion rule decides on `champion`;
 5. the working folder goes (the registry holds the weights now).
@@ -27,6 +29,7 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
+import torch
 
 from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
@@ -36,6 +39,8 @@ from emopipe.paths import dagster_home
 from emopipe.tracking import signatures
 from emopipe.tracking.champion import Selection
 from emopipe.tracking.mlflow_tracking import MlflowTracking
+from emopipe.training import cost
+from emopipe.training.device import pick_device
 from emopipe.training.trained import Trained
 
 Train = Callable[[Path, Callable[[str], None], Callable[[dict[str, float], int], None]], Trained]
@@ -61,6 +66,7 @@ class Registered:
     decision: dict[str, str]
     trained: Trained
     run_config: dict
+    cost: dict[str, float]  # where the time went (emopipe.training.cost), logged with the run as cost_* metrics
 
     @property
     def model_uri(self) -> str:
@@ -81,7 +87,7 @@ def train_and_register(context: dg.AssetExecutionContext, mlflow: MlflowTracking
     digests = {name: table_digest(table) for name, table in tables.items()}
     workdir = dagster_home() / "checkpoints" / served.name / fingerprint(run_config, digests)
     profile, partition = run_config["profile"], context.partition_key if context.has_partition_key else None
-    with mlflow.start_run(context, profile, run_name=run_name) as run:
+    with mlflow.start_run(context, profile, run_name=run_name) as run, cost.ledger() as book:
         mlflow.log_params(run_config)
         mlflow.log_table_inputs({name: (digest, stored_path(context, name)) for name, digest in digests.items()})
         trained = train(workdir, context.log.info, mlflow.log_metrics)
@@ -97,9 +103,13 @@ def train_and_register(context: dg.AssetExecutionContext, mlflow: MlflowTracking
         version, decision = mlflow.register(served.name, trained.model_dir, served.reader, served.signature, served.example,
                                             Selection(selection, trained.metrics[selection], profile), run.info.run_id, card,
                                             force=force)
+        figures = book.figures(cost.matmul_gflops(book.dtype or torch.float32, pick_device()))
+        mlflow.log_metrics(figures)
+        mlflow.set_tags({"cost_device": book.device, "cost_precision": book.precision})
     shutil.rmtree(workdir, ignore_errors=True)
-    registered = Registered(served, run.info.run_id, version, decision, trained, run_config)
+    registered = Registered(served, run.info.run_id, version, decision, trained, run_config, figures)
     context.log.info(f"{served.name} v{version}: {registered.headline}; champion {decision['champion_decision']}")
+    context.log.info(cost.summary(figures, book.device, book.precision))
     return registered
 
 
@@ -117,6 +127,7 @@ def materialize_result(registered: list[Registered]) -> dg.MaterializeResult:
     }
     if "encoder" in first.run_config:
         metadata["encoder"] = first.run_config["encoder"]
+    metadata["cost"] = dg.MetadataValue.json({k.removeprefix("cost_"): round(v, 3) for k, v in first.cost.items()})
     for one in registered:
         if one.trained.details:
             metadata[f"{one.served.name}_details"] = dg.MetadataValue.json(one.trained.details)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emopipe.training.encoders import TINY
-from emopipe.training.profiles import setting
+from emopipe.training.profiles import MIXED_PRECISION, setting
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ErcBudget:
     frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed")
     stage_two_lr: float = setting(1e-4, "stage-2 learning rate of the anchors (the reference: 1e-4)")
     max_grad_norm: float = setting(1.0, "gradients are clipped to this total norm (the reference: 5.0)")
-    bf16: bool = setting(True, "bf16 autocast where the device has it (CUDA, CPUs with native bf16); false: float32 everywhere")
+    bf16: bool = setting(True, MIXED_PRECISION)
     inference_batch_size: int = setting(128, "prompts per batch when predicting")
     anchor_dim: int | None = setting(256, "width of the space where utterances meet their emotion anchors; the encoder's "
                                           "width when unset (the reference maps to it)")

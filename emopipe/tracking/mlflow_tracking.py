@@ -154,6 +154,10 @@ class MlflowTracking(dg.ConfigurableResource):
         mlflow.log_metrics({k: float(v) for k, v in metrics.items()}, step=step)
 
     @staticmethod
+    def set_tags(tags: dict[str, str]) -> None:
+        mlflow.set_tags(tags)
+
+    @staticmethod
     def log_dict(data: dict, name: str) -> None:
         mlflow.log_dict(data, name)
 

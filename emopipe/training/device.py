@@ -1,4 +1,5 @@
-"""Device and precision: CUDA (bf16 autocast), Apple MPS, else CPU. The one place a device is chosen."""
+"""Device and precision: CUDA, Apple MPS, else CPU, and the mixed precision each supports. The one place a device or
+an autocast dtype is chosen."""
 
 from __future__ import annotations
 
@@ -37,14 +38,30 @@ def cpu_has_fast_bf16() -> bool:
         return False
 
 
-def autocast(device: torch.device, bf16: bool):
-    """bf16 autocast when asked for, on CUDA and on CPUs with native bf16; full precision elsewhere.
-    Weights and optimizer state stay float32 either way (mixed precision)."""
-    if bf16 and device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    if bf16 and device.type == "cpu" and cpu_has_fast_bf16():
-        return torch.autocast("cpu", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
+def mixed_dtype(device: torch.device, mixed: bool) -> torch.dtype | None:
+    """The autocast dtype of mixed precision on `device`, or None for float32: bf16 on CUDA GPUs that
+    support it (Ampere and later) and on CPUs with native bf16; fp16 on older CUDA GPUs (trained with
+    a gradient scaler, see `grad_scaler`); float32 elsewhere and whenever `mixed` is false."""
+    if not mixed:
+        return None
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device.type == "cpu" and cpu_has_fast_bf16():
+        return torch.bfloat16
+    return None
+
+
+def autocast(device: torch.device, mixed: bool):
+    """Autocast to `mixed_dtype(device, mixed)`; full precision where that is None. Weights and
+    optimizer state stay float32 either way (mixed precision)."""
+    dtype = mixed_dtype(device, mixed)
+    return torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
+
+
+def grad_scaler(device: torch.device, mixed: bool) -> torch.amp.GradScaler:
+    """A gradient scaler, active only under fp16 (whose small range underflows gradients); a
+    pass-through otherwise."""
+    return torch.amp.GradScaler(device.type, enabled=mixed_dtype(device, mixed) == torch.float16)
 
 
 def host(tensor: torch.Tensor) -> torch.Tensor:

@@ -18,9 +18,9 @@ import numpy as np
 import torch
 
 from emopipe.code_version import code_version
-from emopipe.training import checkpoints
+from emopipe.training import checkpoints, cost
 from emopipe.training.batching import length_grouped_batches, pad, sorted_batches
-from emopipe.training.device import autocast, pick_device
+from emopipe.training.device import autocast, grad_scaler, mixed_dtype, pick_device
 
 
 @dataclass
@@ -171,37 +171,43 @@ def fit(
 
     total_examples = examples_per_epoch * config.epochs
     started, seen_this_run = time.perf_counter(), 0
+    per_token, dtype = cost.flops_per_token(model), mixed_dtype(device, config.bf16)
+    scaler = grad_scaler(device, config.bf16)  # fp16 only; not checkpointed: a resumed fp16 run starts from the default scale
     for epoch in range(start_epoch, config.epochs):
         torch.manual_seed(config.seed + epoch)
         model.train()
         epoch_batches = batches(epoch)
         running, done = 0.0, 0
-        for step, idx in enumerate(epoch_batches):
-            input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
-            rows = torch.as_tensor(idx)
-            batch = Batch(idx, input_ids.to(device), mask.to(device),
-                          {**{name: tensor[rows].to(device) for name, tensor in per_example.items()}, **shared_on_device})
-            with autocast(device, config.bf16):
-                loss = loss_fn(model, batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
-            optimizer.step()
-            scheduler.step()
-            running += loss.item()
-            seen_this_run += len(idx)
-            done += len(idx)
-            global_step = epoch * steps_per_epoch + step + 1
-            if (step + 1) % config.log_every == 0 or step + 1 == len(epoch_batches):
-                elapsed = time.perf_counter() - started
-                rate = seen_this_run / elapsed
-                remaining = total_examples - (epoch * examples_per_epoch + done)
-                log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(epoch_batches)} loss {running / (step + 1):.4f} "
-                    f"{rate:.1f} examples/s, ETA {remaining / max(rate, 1e-9) / 60:.1f} min (training only)")
-                log_metrics({"train_loss": running / (step + 1), "train_examples_per_s": rate}, global_step)
+        with cost.phase("training", device):
+            for step, idx in enumerate(epoch_batches):
+                input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
+                cost.add_trained(int(mask.sum()), mask.numel(), len(idx), per_token, dtype, device)
+                rows = torch.as_tensor(idx)
+                batch = Batch(idx, input_ids.to(device), mask.to(device),
+                              {**{name: tensor[rows].to(device) for name, tensor in per_example.items()}, **shared_on_device})
+                with autocast(device, config.bf16):
+                    loss = loss_fn(model, batch)
+                optimizer.zero_grad(set_to_none=True)
+                scaler.scale(loss).backward()
+                scaler.unscale_(optimizer)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
+                scaler.step(optimizer)
+                scaler.update()
+                scheduler.step()
+                running += loss.item()
+                seen_this_run += len(idx)
+                done += len(idx)
+                global_step = epoch * steps_per_epoch + step + 1
+                if (step + 1) % config.log_every == 0 or step + 1 == len(epoch_batches):
+                    elapsed = time.perf_counter() - started
+                    rate = seen_this_run / elapsed
+                    remaining = total_examples - (epoch * examples_per_epoch + done)
+                    log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(epoch_batches)} loss {running / (step + 1):.4f} "
+                        f"{rate:.1f} examples/s, ETA {remaining / max(rate, 1e-9) / 60:.1f} min (training only)")
+                    log_metrics({"train_loss": running / (step + 1), "train_examples_per_s": rate}, global_step)
 
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), cost.phase("evaluation", device):
             dev = dev_fn(model) if dev_fn else {config.selection_metric: float(epoch)}  # no dev: the last epoch wins
         score = dev[config.selection_metric]
         improved = better(score, result.best_score, result.best_epoch < 0)
@@ -237,10 +243,11 @@ def predict(model: torch.nn.Module, ids: Sequence[Sequence[int]], pad_id: int, b
     model.eval()
     out = [None] * len(ids)
     call = getattr(model, fn)
-    for idx in sorted_batches([len(x) for x in ids], batch_size):
-        input_ids, mask = pad([ids[i] for i in idx], pad_id)
-        with autocast(device, bf16):
-            values = call(input_ids.to(device), mask.to(device)).float().cpu().numpy()
-        for row, i in enumerate(idx):
-            out[i] = values[row]
+    with cost.phase("evaluation", device):
+        for idx in sorted_batches([len(x) for x in ids], batch_size):
+            input_ids, mask = pad([ids[i] for i in idx], pad_id)
+            with autocast(device, bf16):
+                values = call(input_ids.to(device), mask.to(device)).float().cpu().numpy()
+            for row, i in enumerate(idx):
+                out[i] = values[row]
     return np.stack(out) if out else np.zeros((0,))

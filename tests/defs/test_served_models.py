@@ -76,6 +76,30 @@ def test_no_registered_model_holds_a_pickle(registry, tmp_path):
             assert "python_model.pkl" not in (folder / "MLmodel").read_text()
 
 
+TEXT_MODELS = {"emopipe-goemotions-baseline", "emopipe-vad-regressor", "emopipe-retrofitted-plm", "emopipe-eacl-meld",
+               "emopipe-eacl-emorynlp", "emopipe-content-encoder"}
+
+
+def test_every_model_run_says_where_its_time_went(registry):
+    """Each model's run logs its cost, and benchmarks/pipeline_cost.py lists every model asset of the run."""
+    uri = registry["MLFLOW_TRACKING_URI"]
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    for name in MODELS:
+        version = client.search_model_versions(f"name='{name}'")[0]
+        metrics = client.get_run(version.run_id).data.metrics
+        parts = metrics["cost_train_seconds"] + metrics["cost_eval_seconds"] + metrics["cost_other_seconds"]
+        assert abs(parts - metrics["cost_wall_seconds"]) < 1e-3 * max(1.0, metrics["cost_wall_seconds"]), name
+        if name in TEXT_MODELS:  # trained on texts: real tokens, at a rate beside the machine's matmul rate
+            assert metrics["cost_trained_tokens"] > metrics["cost_trained_examples"] > 0, name
+            assert 0 < metrics["cost_train_matmul_fraction"] < 5, name
+    out = subprocess.run([sys.executable, "benchmarks/pipeline_cost.py", "--latest-per-asset"], env=registry, capture_output=True,
+                         text=True, timeout=300, check=True).stdout
+    assert "matrix multiply measured now: fp32" in out
+    for asset in ("goemotions_baseline", "vad_regressor", "label_mapping_model", "emotion_content_encoders", "retrofitted_plm",
+                  "eacl_checkpoints[meld]", "eacl_checkpoints[emorynlp]"):
+        assert f"| {asset} |" in out, (asset, out)
+
+
 LOAD_ALL = """
 import json, sys, warnings
 import numpy as np, pandas as pd
