@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export MLFLOW_DISABLE_TELEMETRY := true
 export DAGSTER_DISABLE_TELEMETRY := true
-# Models come from local paths or the installed encoder package, never from a hub at run time.
+# Models come from local paths, the installed encoder package or the Hugging Face cache, never from the hub
+# at run time. The gpu profile names hub models: `make run` fetches them into the cache once, first.
 export HF_HUB_OFFLINE ?= 1
 # The local mirror of the source data, when it sits beside the checkout (as in CI).
 ifneq ($(wildcard $(CURDIR)/../shared/data),)
@@ -38,6 +39,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
+	$(if $(filter gpu,$(EMOPIPE_PROFILE)),HF_HUB_OFFLINE=0 $(BIN)/emopipe fetch-models --profile gpu)
 	$(BIN)/emopipe run --select '$(MAIN_SELECTION)'
 
 test: install

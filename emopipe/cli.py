@@ -91,6 +91,12 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     from emopipe.defs.stale import outdated
     from emopipe.tracking.mlflow_tracking import MlflowTracking
 
+    try:
+        dg.AssetSelection.from_string(select)
+    except dg.DagsterError as err:
+        raise click.ClickException(f"--select {select!r} is not a Dagster asset selection ({err}). Examples: '*eval_report' "
+                                   "(it and everything upstream), 'key:\"vad_regressor\" or key:\"goemotions_baseline\"', "
+                                   "'+key:\"vad_regressor\"' (one level upstream)") from err
     config = _run_config(config_file) if config_file else None
     with dg.DagsterInstance.get() as instance:
         if deployment() == "local" and not dry_run:
@@ -114,6 +120,26 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
             _materialize([key], partition, config=config)
     if dg.AssetKey("eval_report") in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()):
         _materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
+
+
+@main.command("fetch-models")
+@click.option("--profile", default=None, help="smoke | cpu | gpu (default: $EMOPIPE_PROFILE, else cpu).")
+def fetch_models(profile: str | None) -> None:
+    """Fetch every pretrained model PROFILE names from the Hugging Face hub into its local cache (once;
+    with progress), so that runs after it work offline. `EMOPIPE_PROFILE=gpu make run` does this first."""
+    from emopipe.defs.hub_models import hub_models
+    from emopipe.training.hub import fetch
+
+    names = hub_models(profile)
+    if not names:
+        click.echo("this profile names no hub model (its encoders are installed or built locally)")
+        return
+    for name in names:
+        try:
+            fetch(name, log=click.echo)
+        except (RuntimeError, OSError) as err:
+            raise click.ClickException(f"{name}: {err}") from err
+    click.echo(f"{len(names)} models in the cache: runs of this profile work offline (HF_HUB_OFFLINE=1)")
 
 
 def _run_config(path: Path) -> dict:

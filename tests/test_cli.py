@@ -191,3 +191,9 @@ def test_no_message_prints_the_password_of_a_tracking_uri(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_bad_selection_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    result = CliRunner().invoke(main, ["run", "--select", "*vad_regressor *goemotions_baseline", "--dry-run"])
+    assert result.exit_code != 0 and "is not a Dagster asset selection" in result.output and "Examples" in result.output
