@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -106,11 +106,12 @@ def add_trained(real_tokens: int, padded_tokens: int, examples: int, flops_per_t
     book.dtype, book.device = dtype or book.dtype, str(device)
 
 
-def flops_per_token(model: torch.nn.Module) -> float:
-    """Training matmul FLOPs per token: 6 per trained linear weight, 2 per frozen one."""
-    total = 0.0
+def flops_per_token(model: torch.nn.Module, skipped: Sequence[torch.nn.Module] = ()) -> float:
+    """Training matmul FLOPs per token: 6 per trained linear weight, 2 per frozen one, none for the
+    weights inside `skipped` (frozen layers whose output comes from a cache)."""
+    total, skip = 0.0, {id(m) for part in skipped for m in part.modules()}
     for module in model.modules():
-        if isinstance(module, torch.nn.Linear):
+        if isinstance(module, torch.nn.Linear) and id(module) not in skip:
             total += (6 if module.weight.requires_grad else 2) * module.weight.numel()
     return total
 

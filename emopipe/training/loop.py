@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from emopipe.code_version import code_version
-from emopipe.training import checkpoints, cost
+from emopipe.training import checkpoints, cost, frozen
 from emopipe.training.batching import length_grouped_batches, pad, sorted_batches
 from emopipe.training.device import autocast, grad_scaler, mixed_dtype, pick_device
 
@@ -57,6 +57,7 @@ class FitConfig:
     log_every: int = 50
     step_gamma: float | None = None  # StepLR: multiply the rates by this after every epoch (EACL's reference); None: warm-up + linear decay
     max_grad_norm: float = 1.0  # gradients are clipped to this total norm
+    cache_frozen: bool = True  # frozen lower layers computed once per sequence set (training/frozen.py)
 
 
 @dataclass
@@ -171,60 +172,63 @@ def fit(
 
     total_examples = examples_per_epoch * config.epochs
     started, seen_this_run = time.perf_counter(), 0
-    per_token, dtype = cost.flops_per_token(model), mixed_dtype(device, config.bf16)
+    dtype = mixed_dtype(device, config.bf16)
     scaler = grad_scaler(device, config.bf16)  # fp16 only; not checkpointed: a resumed fp16 run starts from the default scale
-    for epoch in range(start_epoch, config.epochs):
-        torch.manual_seed(config.seed + epoch)
-        model.train()
-        epoch_batches = batches(epoch)
-        running, done = 0.0, 0
-        with cost.phase("training", device):
-            for step, idx in enumerate(epoch_batches):
-                input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
-                cost.add_trained(int(mask.sum()), mask.numel(), len(idx), per_token, dtype, device)
-                rows = torch.as_tensor(idx)
-                batch = Batch(idx, input_ids.to(device), mask.to(device),
-                              {**{name: tensor[rows].to(device) for name, tensor in per_example.items()}, **shared_on_device})
-                with autocast(device, config.bf16):
-                    loss = loss_fn(model, batch)
-                optimizer.zero_grad(set_to_none=True)
-                scaler.scale(loss).backward()
-                scaler.unscale_(optimizer)
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
-                scaler.step(optimizer)
-                scaler.update()
-                scheduler.step()
-                running += loss.item()
-                seen_this_run += len(idx)
-                done += len(idx)
-                global_step = epoch * steps_per_epoch + step + 1
-                if (step + 1) % config.log_every == 0 or step + 1 == len(epoch_batches):
-                    elapsed = time.perf_counter() - started
-                    rate = seen_this_run / elapsed
-                    remaining = total_examples - (epoch * examples_per_epoch + done)
-                    log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(epoch_batches)} loss {running / (step + 1):.4f} "
-                        f"{rate:.1f} examples/s, ETA {remaining / max(rate, 1e-9) / 60:.1f} min (training only)")
-                    log_metrics({"train_loss": running / (step + 1), "train_examples_per_s": rate}, global_step)
+    root = frozen.cache_root() if config.cache_frozen else None
+    with frozen.cached_lower_layers(model, train_ids, pad_id, root, device) as depth:
+        per_token = cost.flops_per_token(model, frozen.lower_modules(model) if depth else ())
+        for epoch in range(start_epoch, config.epochs):
+            torch.manual_seed(config.seed + epoch)
+            model.train()
+            epoch_batches = batches(epoch)
+            running, done = 0.0, 0
+            with cost.phase("training", device):
+                for step, idx in enumerate(epoch_batches):
+                    input_ids, mask = pad([train_ids[i] for i in idx], pad_id)
+                    cost.add_trained(int(mask.sum()), mask.numel(), len(idx), per_token, dtype, device)
+                    rows = torch.as_tensor(idx)
+                    batch = Batch(idx, input_ids.to(device), mask.to(device),
+                                  {**{name: tensor[rows].to(device) for name, tensor in per_example.items()}, **shared_on_device})
+                    with autocast(device, config.bf16):
+                        loss = loss_fn(model, batch)
+                    optimizer.zero_grad(set_to_none=True)
+                    scaler.scale(loss).backward()
+                    scaler.unscale_(optimizer)
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
+                    scaler.step(optimizer)
+                    scaler.update()
+                    scheduler.step()
+                    running += loss.item()
+                    seen_this_run += len(idx)
+                    done += len(idx)
+                    global_step = epoch * steps_per_epoch + step + 1
+                    if (step + 1) % config.log_every == 0 or step + 1 == len(epoch_batches):
+                        elapsed = time.perf_counter() - started
+                        rate = seen_this_run / elapsed
+                        remaining = total_examples - (epoch * examples_per_epoch + done)
+                        log(f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{len(epoch_batches)} loss {running / (step + 1):.4f} "
+                            f"{rate:.1f} examples/s, ETA {remaining / max(rate, 1e-9) / 60:.1f} min (training only)")
+                        log_metrics({"train_loss": running / (step + 1), "train_examples_per_s": rate}, global_step)
 
-        model.eval()
-        with torch.no_grad(), cost.phase("evaluation", device):
-            dev = dev_fn(model) if dev_fn else {config.selection_metric: float(epoch)}  # no dev: the last epoch wins
-        score = dev[config.selection_metric]
-        improved = better(score, result.best_score, result.best_epoch < 0)
-        if improved:
-            result.best_epoch, result.best_score = epoch, score
-        result.history.append({"epoch": epoch, "train_loss": running / max(1, len(epoch_batches)), **dev})
-        # Per-epoch figures get their own names: `dev_macro_f1` & co. are the selected figures, logged once by the caller.
-        log_metrics({**{f"epoch_{k}": v for k, v in dev.items()}, "epoch_train_loss": running / max(1, len(epoch_batches))},
-                    (epoch + 1) * steps_per_epoch)
-        if checkpoint_dir is not None:
-            folder = checkpoint_dir / f"epoch_{epoch}"
-            checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config)
+            model.eval()
+            with torch.no_grad(), cost.phase("evaluation", device):
+                dev = dev_fn(model) if dev_fn else {config.selection_metric: float(epoch)}  # no dev: the last epoch wins
+            score = dev[config.selection_metric]
+            improved = better(score, result.best_score, result.best_epoch < 0)
             if improved:
-                checkpoints.keep_best(folder, checkpoint_dir)
-            checkpoints.mark_done(folder, {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score,
-                                           "history": result.history, "fit_config": asdict(config), "code_version": code_version()})
-        log(f"epoch {epoch + 1}: {config.selection_metric} {score:.4f}{' (best so far)' if improved else ''}")
+                result.best_epoch, result.best_score = epoch, score
+            result.history.append({"epoch": epoch, "train_loss": running / max(1, len(epoch_batches)), **dev})
+            # Per-epoch figures get their own names: `dev_macro_f1` & co. are the selected figures, logged once by the caller.
+            log_metrics({**{f"epoch_{k}": v for k, v in dev.items()}, "epoch_train_loss": running / max(1, len(epoch_batches))},
+                        (epoch + 1) * steps_per_epoch)
+            if checkpoint_dir is not None:
+                folder = checkpoint_dir / f"epoch_{epoch}"
+                checkpoints.save_epoch(folder, model, optimizer, scheduler, model_config)
+                if improved:
+                    checkpoints.keep_best(folder, checkpoint_dir)
+                checkpoints.mark_done(folder, {"epoch": epoch, "best_epoch": result.best_epoch, "best_score": result.best_score,
+                                               "history": result.history, "fit_config": asdict(config), "code_version": code_version()})
+            log(f"epoch {epoch + 1}: {config.selection_metric} {score:.4f}{' (best so far)' if improved else ''}")
 
     if checkpoint_dir is not None:
         checkpoints.load_weights(model, checkpoint_dir / "best")
@@ -236,14 +240,17 @@ def fit(
 
 @torch.no_grad()
 def predict(model: torch.nn.Module, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int,
-            device: torch.device | None = None, bf16: bool = True, fn: str = "forward") -> np.ndarray:
+            device: torch.device | None = None, bf16: bool = True, fn: str = "forward", cache_frozen: bool = True) -> np.ndarray:
     """Model outputs for every sequence, in input order (length-sorted batches under the hood).
-    `fn="embed"` returns pooled sentence vectors instead of head outputs."""
+    `fn="embed"` returns pooled sentence vectors instead of head outputs. A model with frozen lower
+    layers (in training) reads their states from the cache of `ids` (a dev split scored every epoch
+    computes them once)."""
     device = device or next(model.parameters()).device
     model.eval()
     out = [None] * len(ids)
     call = getattr(model, fn)
-    with cost.phase("evaluation", device):
+    root = frozen.cache_root() if cache_frozen and len(ids) else None
+    with frozen.cached_lower_layers(model, ids, pad_id, root, device), cost.phase("evaluation", device):
         for idx in sorted_batches([len(x) for x in ids], batch_size):
             input_ids, mask = pad([ids[i] for i in idx], pad_id)
             with autocast(device, bf16):

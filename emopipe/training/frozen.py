@@ -1,0 +1,183 @@
+"""Frozen lower layers computed once. When a budget freezes an encoder's embeddings and its lowest k
+layers, their output for a token sequence never changes: it is computed once per (frozen weights, k,
+sequences), kept on disk in float16 under `$DAGSTER_HOME/cache/frozen/` (memory-mapped), and every
+epoch, every dev evaluation and every model trained on the same sequences (EACL's CE baseline)
+runs the upper layers only.
+
+How: while `cached_lower_layers` is active, the encoder's embeddings module answers with the cached
+states of each row (looked up by the row's tokens, so any caller that feeds the encoder token ids is
+served, whatever its batching) and the k frozen layers pass their input through. The model's
+parameters and state dict do not change: checkpoints, the served model and a run without the cache
+see the same modules. Rows not in the cache (texts first seen at prediction time) are computed by
+the real frozen modules on the spot. The float16 rounding of the cached states moves losses by
+about 1e-3 (tested); BERT-style encoders only (embeddings + encoder.layer), as `freeze_lower`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from emopipe.training import cost
+from emopipe.training.batching import pad, sorted_batches
+
+
+def frozen_depth(encoder: torch.nn.Module) -> int:
+    """How many lowest layers are frozen together with the embeddings (0: none, or not BERT-style)."""
+    stack = getattr(getattr(encoder, "encoder", None), "layer", None)
+    embeddings = getattr(encoder, "embeddings", None)
+    if stack is None or embeddings is None or any(p.requires_grad for p in embeddings.parameters()):
+        return 0
+    depth = 0
+    for layer in stack:
+        if any(p.requires_grad for p in layer.parameters()):
+            break
+        depth += 1
+    return depth
+
+
+def find_encoder(model: torch.nn.Module) -> torch.nn.Module | None:
+    """The BERT-style encoder inside `model` whose lower layers are frozen, if there is one."""
+    for module in model.modules():
+        if frozen_depth(module) > 0:
+            return module
+    return None
+
+
+def _lower(encoder, depth: int, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The real embeddings + lowest `depth` layers (the modules' own forwards) for a padded batch."""
+    hidden = type(encoder.embeddings).forward(encoder.embeddings, input_ids=input_ids)
+    extended = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min  # additive: padded keys masked
+    for layer in encoder.encoder.layer[:depth]:
+        hidden = type(layer).forward(layer, hidden, extended)
+    return hidden
+
+
+class LowerStates:
+    """The cached lower-layer states of a set of sequences: one float16 row per real token."""
+
+    def __init__(self, folder: Path):
+        self.states = np.load(folder / "states.npy", mmap_mode="r")
+        offsets = np.load(folder / "offsets.npy")
+        ids = np.load(folder / "ids.npy")
+        self.rows = {tuple(ids[a:b].tolist()): (a, b) for a, b in itertools.pairwise(offsets)}
+
+    def get(self, tokens: tuple[int, ...]) -> np.ndarray | None:
+        span = self.rows.get(tokens)
+        return None if span is None else self.states[span[0]:span[1]]
+
+
+def cache_key(encoder, depth: int, sequences: Sequence[Sequence[int]]) -> str:
+    """The frozen weights (embeddings and the lowest `depth` layers), `depth` and the sequences."""
+    digest = hashlib.sha256(f"{type(encoder).__name__}:{depth}".encode())
+    modules = [encoder.embeddings, *encoder.encoder.layer[:depth]]
+    for name, tensor in sorted((n, t) for m_i, m in enumerate(modules) for n, t in
+                               ((f"{m_i}.{k}", v) for k, v in m.state_dict().items())):
+        digest.update(name.encode() + tensor.detach().cpu().contiguous().float().numpy().tobytes())
+    for seq in sequences:
+        digest.update(np.asarray(seq, dtype=np.int32).tobytes() + b"\xff\xff\xff\xff")
+    return digest.hexdigest()[:24]
+
+
+@torch.no_grad()
+def build(encoder, depth: int, sequences: Sequence[Sequence[int]], pad_id: int, root: Path, device: torch.device,
+          batch_size: int = 128) -> LowerStates:
+    """The lower-layer states of `sequences`, from the cache or computed now and stored (staged in a
+    folder of its own and renamed into place, so two processes writing one key end with one entry)."""
+    folder = root / cache_key(encoder, depth, sequences)
+    if not (folder / "ids.npy").exists():
+        unique = list(dict.fromkeys(tuple(s) for s in sequences))
+        offsets = np.cumsum([0] + [len(s) for s in unique])
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{folder.name}."))
+        states = np.lib.format.open_memmap(staging / "states.npy", mode="w+", dtype=np.float16,
+                                           shape=(int(offsets[-1]), encoder.config.hidden_size))
+        was_training = encoder.training
+        encoder.eval()  # dropout off: the cached states are the frozen layers' deterministic output
+        for idx in sorted_batches([len(s) for s in unique], batch_size):
+            input_ids, mask = pad([list(unique[i]) for i in idx], pad_id)
+            hidden = _lower(encoder, depth, input_ids.to(device), mask.to(device)).float().cpu().numpy()
+            for row, i in enumerate(idx):
+                states[offsets[i]:offsets[i + 1]] = hidden[row, :len(unique[i])]
+        encoder.train(was_training)
+        states.flush()
+        del states
+        np.save(staging / "offsets.npy", offsets)
+        np.save(staging / "ids.npy", np.asarray([t for s in unique for t in s], dtype=np.int64))
+        try:
+            staging.rename(folder)
+        except OSError:  # another process wrote the same key first
+            shutil.rmtree(staging, ignore_errors=True)
+    return LowerStates(folder)
+
+
+@contextlib.contextmanager
+def cached_lower_layers(model: torch.nn.Module, sequences: Sequence[Sequence[int]], pad_id: int, root: Path | None,
+                        device: torch.device) -> Iterator[int]:
+    """Inside the block, `model`'s frozen lower layers answer from the cache of `sequences` (built
+    first if missing); yields the cached depth (0: nothing frozen, or no cache root: nothing changes)."""
+    encoder = find_encoder(model)
+    if encoder is None or root is None:
+        yield 0
+        return
+    depth = frozen_depth(encoder)
+    with cost.phase("training", device):  # computing the frozen layers once is part of training's cost
+        cache = build(encoder, depth, sequences, pad_id, root, device)
+    embeddings, lower = encoder.embeddings, encoder.encoder.layer[:depth]
+    real_embeddings = type(embeddings).forward
+
+    def from_cache(input_ids=None, **kwargs):
+        if input_ids is None:  # inputs_embeds: not ours to serve
+            return real_embeddings(embeddings, input_ids=input_ids, **kwargs)
+        lengths = (input_ids != pad_id).sum(1).tolist()
+        out = torch.zeros(*input_ids.shape, encoder.config.hidden_size, device=input_ids.device)
+        missing = []
+        for row, (ids, n) in enumerate(zip(input_ids.tolist(), lengths, strict=True)):
+            found = cache.get(tuple(ids[:n]))
+            if found is None:
+                missing.append(row)
+            else:
+                out[row, :n] = torch.from_numpy(np.asarray(found, dtype=np.float32)).to(input_ids.device)
+        if missing:  # a row the cache does not hold: the real frozen modules, for those rows only
+            rows = torch.as_tensor(missing, device=input_ids.device)
+            out[rows] = _lower(encoder, depth, input_ids[rows], (input_ids[rows] != pad_id).long()).float()
+        return out
+
+    # instance attributes shadow the classes' forwards; a block inside another (a dev evaluation inside
+    # training) puts back what the outer one installed
+    previous = [module.__dict__.get("forward") for module in (embeddings, *lower)]
+    embeddings.forward = from_cache
+    for layer in lower:
+        layer.forward = _pass_through
+    try:
+        yield depth
+    finally:
+        for module, forward in zip((embeddings, *lower), previous, strict=True):
+            if forward is None:
+                del module.forward
+            else:
+                module.forward = forward
+
+
+def _pass_through(hidden_states, *args, **kwargs):
+    return hidden_states
+
+
+def lower_modules(model: torch.nn.Module) -> list[torch.nn.Module]:
+    """The frozen embeddings and lowest layers of `model`'s encoder (what the cache computes once)."""
+    encoder = find_encoder(model)
+    return [] if encoder is None else [encoder.embeddings, *encoder.encoder.layer[:frozen_depth(encoder)]]
+
+
+def cache_root() -> Path:
+    from emopipe.paths import dagster_home
+
+    return dagster_home() / "cache" / "frozen"
