@@ -17,7 +17,7 @@ from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
 from tests.fixture_files import write_mirror
 
-COMMANDS = ("run", "models", "predict", "convert", "erc", "serve")
+COMMANDS = ("run", "models", "predict", "convert", "erc", "serve", "fetch-models")
 
 
 @pytest.fixture(scope="module")
