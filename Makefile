@@ -38,8 +38,11 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# fetch-models goes online unless HF_HUB_OFFLINE came from the user (a machine with a copied cache)
+FETCH_OFFLINE := $(if $(filter environment command%,$(origin HF_HUB_OFFLINE)),$(HF_HUB_OFFLINE),0)
+
 run: install
-	$(if $(filter gpu,$(EMOPIPE_PROFILE)),HF_HUB_OFFLINE=0 $(BIN)/emopipe fetch-models --profile gpu)
+	$(if $(filter gpu,$(EMOPIPE_PROFILE)),HF_HUB_OFFLINE=$(FETCH_OFFLINE) $(BIN)/emopipe fetch-models --profile gpu)
 	$(BIN)/emopipe run --select '$(MAIN_SELECTION)'
 
 test: install

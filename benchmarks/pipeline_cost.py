@@ -2,10 +2,11 @@
 
 Every model asset's MLflow run logs its cost (`emopipe.training.cost`): trained tokens and examples,
 wall time of training, evaluation and the rest, tokens/s and GFLOP/s of training. This prints them
-for the model assets of one Dagster run (default: the newest one that trained a model) and measures
+for the newest run of every model asset (each partition of eacl_checkpoints apart; `make run` trains
+them in several Dagster runs), or for one Dagster run's model assets, and measures
 the machine's fp32 (and, where the CPU has it natively, bf16) matrix-multiply rate now, in this
 process, so the fraction printed is of a rate measured side by side. Run:
-  .venv/bin/python benchmarks/pipeline_cost.py [--dagster-run ID | --latest-per-asset] [--tracking-uri URI] [--require-gpu]
+  .venv/bin/python benchmarks/pipeline_cost.py [--dagster-run ID] [--tracking-uri URI] [--require-gpu]
 With `--require-gpu` (benchmarks/gpu_smoke.sh) it exits non-zero when any model that trained on texts
 trained anywhere but on a CUDA device; the label mapper trains label vectors on the CPU by design.
 """
@@ -32,15 +33,14 @@ def cost_runs(client: MlflowClient) -> list:
                               order_by=["attributes.start_time DESC"], max_results=5000)
 
 
-def pick(runs: list, dagster_run: str | None, latest_per_asset: bool) -> list:
-    """The runs to show: those of one Dagster run, or the newest per asset (and partition)."""
-    if latest_per_asset:
+def pick(runs: list, dagster_run: str | None) -> list:
+    """The runs to show: those of one Dagster run, else the newest per asset (and partition)."""
+    if dagster_run is None:
         newest: dict[tuple, object] = {}
         for run in runs:
             newest.setdefault((run.data.tags.get("dagster_asset_key"), run.data.tags.get("dagster_partition_key"), run.info.run_name), run)
         return list(newest.values())
-    wanted = dagster_run or (runs[0].data.tags.get("dagster_run_id") if runs else None)
-    return [run for run in runs if run.data.tags.get("dagster_run_id") == wanted]
+    return [run for run in runs if run.data.tags.get("dagster_run_id") == dagster_run]
 
 
 def cpu_name() -> str:
@@ -54,13 +54,12 @@ def cpu_name() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tracking-uri", default=None, help="default: $MLFLOW_TRACKING_URI or $DAGSTER_HOME/mlflow.db")
-    parser.add_argument("--dagster-run", default=None, help="a Dagster run id (default: the newest run that trained a model)")
-    parser.add_argument("--latest-per-asset", action="store_true", help="the newest run of every model asset, whichever Dagster run")
+    parser.add_argument("--dagster-run", default=None, help="one Dagster run's model assets (default: the newest run of each)")
     parser.add_argument("--require-gpu", action="store_true", help="fail when a model trained on texts ran on the CPU")
     args = parser.parse_args()
 
     uri = args.tracking_uri or default_tracking_uri()
-    chosen = pick(cost_runs(MlflowClient(uri, uri)), args.dagster_run, args.latest_per_asset)
+    chosen = pick(cost_runs(MlflowClient(uri, uri)), args.dagster_run)
     if not chosen:
         raise SystemExit(f"no finished model run with cost figures in {uri}: materialize a model asset first (make run)")
 

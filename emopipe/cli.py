@@ -137,8 +137,8 @@ def fetch_models(profile: str | None) -> None:
     for name in names:
         try:
             fetch(name, log=click.echo)
-        except (RuntimeError, OSError) as err:
-            raise click.ClickException(f"{name}: {err}") from err
+        except RuntimeError as err:
+            raise click.ClickException(str(err) if name in str(err) else f"{name}: {err}") from err
     click.echo(f"{len(names)} models in the cache: runs of this profile work offline (HF_HUB_OFFLINE=1)")
 
 

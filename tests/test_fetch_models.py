@@ -4,6 +4,7 @@ checks it without a network call); a model missing from the cache under HF_HUB_O
 error naming it. Each case runs the real command in a fresh process, as huggingface_hub reads
 HF_HUB_OFFLINE when it is imported."""
 
+import json
 import os
 import subprocess
 import sys
@@ -37,6 +38,11 @@ def _cache(root, name, weights="model.safetensors"):
         save_file({"w": torch.zeros(2)}, str(snapshot / weights))
     else:
         (snapshot / weights).write_bytes(b"not read here")
+    # An online fetch leaves the repository's whole file listing beside the snapshot, files it did not
+    # download included (bert-base-cased also has pytorch_model.bin): the cache check must not ask for them.
+    listing = {f: {"size": 1, "blob_id": "0" * 40} for f in ("config.json", "vocab.txt", "model.safetensors", "pytorch_model.bin")}
+    (repo / "trees").mkdir()
+    (repo / "trees" / f"{commit}.json").write_text(json.dumps({"format_version": 1, "files": listing}))
     return snapshot
 
 
@@ -68,8 +74,9 @@ def test_a_model_missing_offline_is_named(cache):
     assert "roberta-base" in done.stderr and "HF_HUB_OFFLINE" in done.stderr
 
 
-def test_a_snapshot_without_weights_is_not_enough(cache):
-    for f in (cache / "models--bert-base-cased" / "snapshots").rglob("*.safetensors"):
+@pytest.mark.parametrize("missing", ["*.safetensors", "vocab.txt"])
+def test_a_snapshot_without_weights_or_tokenizer_is_not_enough(cache, missing):
+    for f in (cache / "models--bert-base-cased" / "snapshots").rglob(missing):
         f.unlink()
     done = _fetch(cache)
     assert done.returncode != 0 and "bert-base-cased" in done.stderr

@@ -103,6 +103,7 @@ def train_and_register(context: dg.AssetExecutionContext, mlflow: MlflowTracking
         version, decision = mlflow.register(served.name, trained.model_dir, served.reader, served.signature, served.example,
                                             Selection(selection, trained.metrics[selection], profile), run.info.run_id, card,
                                             force=force)
+        book.close()
         figures = book.figures(cost.matmul_gflops(book.dtype or torch.float32, pick_device()))
         mlflow.log_metrics(figures)
         mlflow.set_tags({"cost_device": book.device, "cost_precision": book.precision})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from emopipe.training.profiles import MIXED_PRECISION, setting
+from emopipe.training.profiles import FROZEN_LAYERS, MIXED_PRECISION, setting
 
 MAPPERS = {"nrc": "nrc_", "nrc_scaled": "scaled_", "arbitrary": "arbitrary_"}  # mapper -> column prefix in emotion_label_points
 
@@ -47,7 +47,7 @@ class TextBudget:
     eval_limit: int | None = setting(help="at most this many dev and test texts; all when unset")
     svm_fit_limit: int | None = setting(help="training predictions the SVM back-classifier is fitted on; all when unset")
     inference_batch_size: int = setting(128, "texts per batch when predicting")
-    frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
+    frozen_layers: int = setting(0, FROZEN_LAYERS)
     bf16: bool = setting(True, MIXED_PRECISION)
     pooling: str = setting("mean", "sentence vector: mean (of the token states; how MiniLM was trained) | cls (the first "
                                    "token's state) | pooler (BERT's pooled [CLS], the paper's)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emopipe.training.encoders import TINY
-from emopipe.training.profiles import MIXED_PRECISION, setting
+from emopipe.training.profiles import FROZEN_LAYERS, MIXED_PRECISION, setting
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class ContentBudget:
     learning_rate: float = setting(help="encoder learning rate")
     head_learning_rate: float = setting(help="MLP learning rate")
     inference_batch_size: int = setting(128, "texts per batch when predicting")
-    frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
+    frozen_layers: int = setting(0, FROZEN_LAYERS)
     bf16: bool = setting(True, MIXED_PRECISION)
     pooling: str = setting("mean", "text vector: mean (of the token states) | cls | pooler (BERT's pooled [CLS], the reference's)")
     head: str = setting("mlp", "into the space: mlp (the label encoders' k -> 128 -> 128 -> 100) | linear (Linear(hidden, 100), "

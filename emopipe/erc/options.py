@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emopipe.training.encoders import TINY
-from emopipe.training.profiles import MIXED_PRECISION, setting
+from emopipe.training.profiles import FROZEN_LAYERS, MIXED_PRECISION, setting
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class ErcBudget:
     step_gamma: float | None = setting(None, "StepLR: multiply the rates by this after every epoch (the reference: 0.5); "
                                              "warm-up and linear decay when unset")
     dialogue_limit: int | None = setting(None, "train dialogues kept (seeded); all when unset")
-    frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed")
+    frozen_layers: int = setting(0, FROZEN_LAYERS)
     stage_two_lr: float = setting(1e-4, "stage-2 learning rate of the anchors (the reference: 1e-4)")
     max_grad_norm: float = setting(1.0, "gradients are clipped to this total norm (the reference: 5.0)")
     bf16: bool = setting(True, MIXED_PRECISION)

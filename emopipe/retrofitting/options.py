@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emopipe.training.encoders import TINY
-from emopipe.training.profiles import MIXED_PRECISION, setting
+from emopipe.training.profiles import FROZEN_LAYERS, MIXED_PRECISION, setting
 
 PROJECTIONS = ("linear", "mlp")
 
@@ -56,7 +56,7 @@ class RetrofitBudget:
     head_learning_rate: float = setting(help="projection head learning rate")
     picture_items: int = setting(2000, "test items in the t-SNE picture")
     inference_batch_size: int = setting(128, "texts per batch when embedding")
-    frozen_layers: int = setting(0, "keep the embeddings and this many lowest layers fixed (0: fine-tune all)")
+    frozen_layers: int = setting(0, FROZEN_LAYERS)
     bf16: bool = setting(True, MIXED_PRECISION)
     pooling: str = setting("mean", "sentence embedding: mean (of the token states; how MiniLM was trained) | cls (the first token's, "
                                    "the paper's [CLS]) | pooler")

@@ -45,7 +45,8 @@ def mixed_dtype(device: torch.device, mixed: bool) -> torch.dtype | None:
     if not mixed:
         return None
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        # native bf16 only: torch's default also says yes for pre-Ampere GPUs, which emulate it slowly
+        return torch.bfloat16 if torch.cuda.is_bf16_supported(including_emulation=False) else torch.float16
     if device.type == "cpu" and cpu_has_fast_bf16():
         return torch.bfloat16
     return None

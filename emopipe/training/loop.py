@@ -250,7 +250,7 @@ def predict(model: torch.nn.Module, ids: Sequence[Sequence[int]], pad_id: int, b
     out = [None] * len(ids)
     call = getattr(model, fn)
     root = frozen.cache_root() if cache_frozen and len(ids) else None
-    with frozen.cached_lower_layers(model, ids, pad_id, root, device), cost.phase("evaluation", device):
+    with frozen.cached_lower_layers(model, ids, pad_id, root, device, "evaluation"), cost.phase("evaluation", device):
         for idx in sorted_batches([len(x) for x in ids], batch_size):
             input_ids, mask = pad([ids[i] for i in idx], pad_id)
             with autocast(device, bf16):

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 PROFILES = ("smoke", "cpu", "gpu")
 PROFILE_ENV = "EMOPIPE_PROFILE"
 HELP = "help"
+FROZEN_LAYERS = ("keep the embeddings and this many lowest layers fixed (0: fine-tune all); their output is computed once "
+                 "per set of texts and cached (BERT and RoBERTa encoders: training/frozen.py), so no dropout runs in them")
 MIXED_PRECISION = ("mixed precision where the device has it: bf16 on CUDA GPUs that support it and on CPUs with native bf16, "
                    "fp16 with a gradient scaler on older GPUs; false: float32 everywhere")
 B = TypeVar("B")

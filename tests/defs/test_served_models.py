@@ -92,7 +92,7 @@ def test_every_model_run_says_where_its_time_went(registry):
         if name in TEXT_MODELS:  # trained on texts: real tokens, at a rate beside the machine's matmul rate
             assert metrics["cost_trained_tokens"] > metrics["cost_trained_examples"] > 0, name
             assert 0 < metrics["cost_train_matmul_fraction"] < 5, name
-    out = subprocess.run([sys.executable, "benchmarks/pipeline_cost.py", "--latest-per-asset"], env=registry, capture_output=True,
+    out = subprocess.run([sys.executable, "benchmarks/pipeline_cost.py"], env=registry, capture_output=True,
                          text=True, timeout=300, check=True).stdout
     assert "matrix multiply measured now: fp32" in out
     for asset in ("goemotions_baseline", "vad_regressor", "label_mapping_model", "emotion_content_encoders", "retrofitted_plm",

@@ -32,10 +32,11 @@ def test_autocast_follows_the_flag_and_the_cpu():
 
 def test_mixed_precision_follows_the_gpu(monkeypatch):
     cuda = torch.device("cuda")
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
-    assert mixed_dtype(cuda, True) == torch.bfloat16  # Ampere and later
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    assert mixed_dtype(cuda, True) == torch.float16  # a V100 or T4: fp16 with a gradient scaler
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: True)
+    assert mixed_dtype(cuda, True) == torch.bfloat16  # Ampere and later: native bf16
+    # a V100 or T4: torch says bf16 is supported when emulation counts (its default), not natively
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: including_emulation)
+    assert mixed_dtype(cuda, True) == torch.float16  # fp16 with a gradient scaler
     assert mixed_dtype(cuda, False) is None  # float32 on request
 
 

@@ -36,7 +36,7 @@ def test_it_learns_on_one_thread_and_restores_torchs_setting():
 
 
 def test_a_failing_step_still_restores_the_thread_count():
-    model, x, y = _problem()
+    model, _, _ = _problem()
     before = torch.get_num_threads()
 
     def broken(idx):
