@@ -119,7 +119,7 @@ def test_an_empty_registry_is_a_clear_error(tmp_path, monkeypatch):
 def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an empty instance: everything is missing
     calls = []
-    monkeypatch.setattr("emopipe.cli._materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
+    monkeypatch.setattr("emopipe.cli.build._materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
     assert cli("run").exit_code == 0
     first, *rest = calls
     assert "goemotions_baseline" in first[0] and "eacl_checkpoints" not in first[0] and "eval_report" not in first[0]

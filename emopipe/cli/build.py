@@ -1,0 +1,113 @@
+"""The commands that build: `emopipe run` (what is missing or stale, in dependency order) and
+`emopipe fetch-models` (the hub models a profile names, into the local cache)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from emopipe.cli.common import registry_uri
+
+
+@click.command()
+@click.option("--select", default="*eval_report", show_default=True, help="Dagster asset selection to bring up to date.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Run config (YAML or JSON, Dagster's `ops: {asset: {config: ...}}`); each run gets the entries of its assets.")
+@click.option("--dry-run", is_flag=True, help="Only list what is missing or stale.")
+def run(select: str, config_file: Path | None, dry_run: bool) -> None:
+    """Materialize what is missing or stale in SELECT, in dependency order: unpartitioned assets in
+    one run, then each stale `eacl_checkpoints` partition, then `eval_report`. Nothing changed:
+    nothing runs. Runs left behind by a killed process are marked failed first (their pool slots
+    freed, their MLflow runs ended), and their training resumes from the last finished epoch."""
+    import dagster as dg
+
+    from emopipe.definitions import defs
+    from emopipe.defs.deployment import deployment
+    from emopipe.defs.recovery import recover_dead_runs
+    from emopipe.defs.stale import outdated
+    from emopipe.tracking.mlflow_tracking import MlflowTracking
+
+    try:
+        dg.AssetSelection.from_string(select)
+    except dg.DagsterError as err:
+        raise click.ClickException(f"--select {select!r} is not a Dagster asset selection ({err}). Examples: '*eval_report' "
+                                   "(it and everything upstream), 'key:\"vad_regressor\" or key:\"goemotions_baseline\"', "
+                                   "'+key:\"vad_regressor\"' (one level upstream)") from err
+    config = _run_config(config_file) if config_file else None
+    with dg.DagsterInstance.get() as instance:
+        if deployment() == "local" and not dry_run:
+            recover_dead_runs(instance, MlflowTracking(tracking_uri=registry_uri(click.get_current_context())),
+                              log=lambda line: click.echo(line, err=True))
+        plan = outdated(defs, instance, select)
+    if not plan:
+        click.echo(f"{select}: everything is up to date")
+        return
+    for key, partitions in plan.items():
+        click.echo(f"to build: {key}" + (f" [{', '.join(partitions)}]" if partitions != [None] else ""))
+    if dry_run:
+        return
+    plain = [k for k, parts in plan.items() if parts == [None] and k != "eval_report"]
+    if plain:
+        _materialize(plain, config=config)
+    with dg.DagsterInstance.get() as instance:  # upstream runs may have made more partitions stale
+        plan = outdated(defs, instance, select)
+    for key, partitions in plan.items():
+        for partition in partitions if partitions != [None] else ():
+            _materialize([key], partition, config=config)
+    if dg.AssetKey("eval_report") in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()):
+        _materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
+
+
+@click.command("fetch-models")
+@click.option("--profile", default=None, help="smoke | cpu | gpu (default: $EMOPIPE_PROFILE, else cpu).")
+def fetch_models(profile: str | None) -> None:
+    """Fetch every pretrained model PROFILE names from the Hugging Face hub into its local cache (once;
+    with progress), so that runs after it work offline. `EMOPIPE_PROFILE=gpu make run` does this first."""
+    from emopipe.defs.hub_models import hub_models
+    from emopipe.training.hub import fetch
+
+    names = hub_models(profile)
+    if not names:
+        click.echo("this profile names no hub model (its encoders are installed or built locally)")
+        return
+    for name in names:
+        try:
+            fetch(name, log=click.echo)
+        except RuntimeError as err:
+            raise click.ClickException(str(err) if name in str(err) else f"{name}: {err}") from err
+    click.echo(f"{len(names)} models in the cache: runs of this profile work offline (HF_HUB_OFFLINE=1)")
+
+
+def _run_config(path: Path) -> dict:
+    import yaml
+
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise click.BadParameter(f"{path} is not YAML or JSON: {err}", param_hint="--config") from err
+    if not isinstance(config, dict) or not isinstance(config.get("ops", {}), dict):
+        raise click.BadParameter(f"{path}: expected a mapping with `ops: {{asset: {{config: ...}}}}`", param_hint="--config")
+    return config
+
+
+def _materialize(keys: list[str], partition: str | None = None, config: dict | None = None) -> None:
+    import tempfile
+
+    import yaml
+
+    command = [sys.executable, "-m", "dagster", "asset", "materialize", "-m", "emopipe.definitions", "--select", ",".join(keys)]
+    if partition is not None:
+        command += ["--partition", partition]
+    with tempfile.TemporaryDirectory() as folder:
+        if config:  # Dagster refuses op config for assets outside the selection: each run gets its own entries
+            ops = {k: v for k, v in config.get("ops", {}).items() if k in keys}
+            path = Path(folder) / "run_config.yaml"
+            path.write_text(yaml.safe_dump({k: v for k, v in {**config, "ops": ops}.items() if v}))
+            command += ["--config", str(path)]
+        click.echo("$ " + " ".join(command[1:]), err=True)
+        if subprocess.run(command).returncode != 0:
+            raise click.ClickException(f"materializing {', '.join(keys)}" + (f" [{partition}]" if partition else "") + " failed; "
+                                       "what was materialized before stays, `emopipe run` again resumes from there")
