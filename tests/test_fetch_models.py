@@ -55,7 +55,7 @@ def _fetch(cache, profile="gpu"):
 @pytest.fixture
 def cache(tmp_path):
     for name in GPU_MODELS:
-        _cache(tmp_path, name, "pytorch_model.bin" if "simcse" in name else "model.safetensors")  # simcse has no safetensors
+        _cache(tmp_path, name, "pytorch_model.bin" if "simcse" in name else "model.safetensors")  # one without safetensors
     return tmp_path
 
 
