@@ -21,7 +21,7 @@ VadConfig = asset_config("VadConfig", {"": VadOptions}, TextBudget)
 
 
 def model_asset(name: str):
-    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="4",
+    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="5",
                     deps=encoder_deps(), op_tags=training_op_tags())
 
 

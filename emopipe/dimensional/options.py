@@ -58,12 +58,15 @@ class TextBudget:
 
 _SMOKE = TextBudget("tiny-random-bert", epochs=2, max_length=32, batch_size=16, learning_rate=5e-3, head_learning_rate=1e-2,
                     train_limit=400, eval_limit=200, svm_fit_limit=400)
+# float32 on every CPU (the figures in docs/budgets.md were measured in float32, and bf16 changes them)
 _CPU = TextBudget("base", epochs=3, max_length=64, batch_size=32, learning_rate=8e-5, head_learning_rate=1e-3,
-                  train_limit=None, eval_limit=None, svm_fit_limit=None)
+                  train_limit=None, eval_limit=None, svm_fit_limit=None, bf16=False)
 # The gpu budgets are the reference's paper configs (matanbt/emotion-recognition-nlp-project, config/paper_configs):
 # bert-base-cased, BERT's pooled [CLS], max length 50, batch 16, one learning rate 5e-5, warm-up 0.1, weight decay 0.
 _PAPER = TextBudget("bert-base-cased", epochs=10, max_length=50, batch_size=16, learning_rate=5e-5, head_learning_rate=5e-5,
                     train_limit=None, eval_limit=None, svm_fit_limit=None, pooling="pooler", head="linear", weight_decay=0.0,
                     warmup_ratio=0.1)
-BASELINE_BUDGETS = {"smoke": _SMOKE, "cpu": _CPU, "gpu": replace(_PAPER, epochs=4)}  # ge_baseline.json: 4 epochs
+# The baseline keeps its test macro-F1 with the embeddings and 4 lowest layers frozen (their output computed once) in
+# a third of the time; the VAD model loses 0.06 that way, so it trains every layer (docs/budgets.md).
+BASELINE_BUDGETS = {"smoke": _SMOKE, "cpu": replace(_CPU, frozen_layers=4), "gpu": replace(_PAPER, epochs=4)}  # ge_baseline.json: 4 epochs
 VAD_BUDGETS = {"smoke": _SMOKE, "cpu": _CPU, "gpu": _PAPER}  # mae_scaled.json: 10 epochs, Linear(768, 3) + sigmoid

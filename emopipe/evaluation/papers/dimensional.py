@@ -35,7 +35,8 @@ VAD = Method(
     ),
     (
         "The cpu budget trains all-MiniLM-L6-v2 with mean pooling (and an MLP head for the regressor), 3 epochs at max "
-        "length 64; the paper bert-base-cased with BERT's pooled [CLS] (and Linear(768, 3) + sigmoid), 10 epochs (the "
+        "length 64 in float32, the baseline with the embeddings and 4 lowest of its 6 layers frozen (no dropout in them); "
+        "the paper fine-tunes every layer of bert-base-cased with BERT's pooled [CLS] (and Linear(768, 3) + sigmoid), 10 epochs (the "
         "baseline 4) at max length 50, weight decay 0, warm-up 0.1: the gpu budgets.",
         "The reference has two baseline configs: paper_configs/ge_baseline.json (4 epochs, max length 50), which its "
         "README names as the paper's, and config/baseline.json (10 epochs, max length 100); we follow the first.",
