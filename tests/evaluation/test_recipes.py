@@ -57,3 +57,5 @@ def test_the_gpu_profile_is_the_papers_recipe_and_the_cpu_profile_says_what_diff
     assert recipe_verdict(method, figure, _params("gpu", which)) == "yes"
     cpu = recipe_verdict(method, figure, _params("cpu", which))
     assert cpu.startswith("no (") and ("encoder" in cpu or "pooling" in cpu)
+    if which in ("baseline", "eacl"):  # cpu budgets that freeze layers, where the papers fine-tune every one
+        assert "frozen_layers" in cpu and "vs 0" in cpu.split("frozen_layers", 1)[1].split(";")[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from emopipe.evaluation.comparison import Figure, Method
 
 _VAD_PAPER = {"encoder": "bert-base-cased", "pooling": "pooler", "max_length": "50", "batch_size": "16", "learning_rate": "5e-05",
-              "head_learning_rate": "5e-05", "weight_decay": "0.0", "warmup_ratio": "0.1"}
+              "head_learning_rate": "5e-05", "weight_decay": "0.0", "warmup_ratio": "0.1", "frozen_layers": "0"}
 VAD = Method(
     "Dimensional VAD model",
     'Ben-Tov & Frenkel, "Dimension is All You Need?" (BERT-base-cased; reference code matanbt/emotion-recognition-nlp-project)',
