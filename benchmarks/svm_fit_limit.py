@@ -1,7 +1,7 @@
 """How many training predictions the VAD model's SVM back-classifier needs (the `svm_fit_limit`
 budget setting): one registered VAD model predicts the GoEmotions single-label train and test
 texts once; the SVM is fitted on the first n training predictions for several n, side by side in
-this run, and scored on test (macro-F1, accuracy) with its fit and prediction time. Predicting the
+this run, and scored on test (macro-F1, accuracy) with its fit time. Predicting the
 training texts is most of the VAD model's evaluation time (36k texts against 4.6k test). Run:
   .venv/bin/python benchmarks/svm_fit_limit.py [--model emopipe-vad-regressor@champion] [--limits 4000 8000 16000 0]
 (0: all of them, the paper's).
