@@ -5,8 +5,9 @@ The baseline is GoEmotions' own recipe, as the paper retrained it: a sigmoid per
 one-hot target), a label predicted above 0.3, scored as multi-label predictions (exact-match
 accuracy, F1 per label column); `head: softmax` trains the argmax classifier instead, a variant.
 The gpu budgets are the reference's paper configs (pooled [CLS], the regressor's Linear(768, 3) +
-sigmoid, warm-up 0.1, weight decay 0); the cpu budget trains MiniLM-L6 with mean pooling and an MLP
-head for three epochs at max length 64.
+sigmoid, warm-up 0.1, weight decay 0); the cpu budget trains MiniLM-L6 with mean pooling (the
+regressor with an MLP head) for three epochs at max length 64, the baseline with its embeddings and
+4 lowest layers frozen.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from emopipe.losses.vad_regression import vad_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.models.vad_classifiers import RbfSvm, fit_svm, nearest_label
 from emopipe.training.encoders import freeze_lower, load_encoder
-from emopipe.training.loop import FitConfig, fit, predict
+from emopipe.training.loop import FitConfig, fit
+from emopipe.training.remembered import remembered_predict
 from emopipe.training.token_cache import token_ids
 from emopipe.training.trained import Trained
 
@@ -85,7 +87,8 @@ def train_goemotions_model(
     freeze_lower(encoder, budget.frozen_layers)
     model = TextModel(encoder, config)
     y_train = torch.tensor(labels["train"])
-    run = functools.partial(predict, pad_id=pad_id, batch_size=budget.inference_batch_size, bf16=budget.bf16)
+    # remembered by content: the best epoch's dev predictions, scored in training, are read back after it
+    run = functools.partial(remembered_predict, pad_id=pad_id, batch_size=budget.inference_batch_size, bf16=budget.bf16)
     if kind == "vad":
         per_example, shared = {"label": y_train, "target": points[y_train]}, {"points": points}
 

@@ -27,6 +27,7 @@ from emopipe.evaluation.report import markdown_table
 from emopipe.training.checkpoints import save_weights
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.loop import FitConfig, predict
+from emopipe.training.remembered import remembered_predict
 from emopipe.training.token_cache import token_ids
 from emopipe.training.trained import Trained
 
@@ -54,16 +55,17 @@ def run_content_encoders(data: ContentData, space: EmotionSpace, budget: Content
     def ids(texts: list[str]) -> list[list[int]]:
         return token_ids(tokenizer, encoder_path, pl.Series("text", texts, dtype=pl.String), budget.max_length)
 
-    def run(model, texts: list[str], fn: str = "forward"):
+    def run(model, texts: list[str], fn: str = "forward", how=predict):
         if not texts:  # a split with no items (tiny data): no rows, the right width
             return np.zeros((0, encoder.config.hidden_size if fn == "embed" else space.size), dtype=np.float32)
-        return predict(model, ids(texts), tokenizer.pad_token_id, budget.inference_batch_size, bf16=budget.bf16, fn=fn)
+        return how(model, ids(texts), tokenizer.pad_token_id, budget.inference_batch_size, bf16=budget.bf16, fn=fn)
     metrics, rows, history = {}, [], {}
 
     log("word encoder: features from the frozen pretrained encoder")
     features_model = ContentEncoder(encoder, encoder.config.hidden_size)
     words = {**{s: data.words[s].items for s in SPLITS}, **{f: t.items for f, t in data.word_tests.items()}}
-    features = {name: run(features_model, items, fn="embed") for name, items in words.items()}
+    # the pretrained encoder's, the same every run: remembered by content
+    features = {name: run(features_model, items, fn="embed", how=remembered_predict) for name, items in words.items()}
     head, history["word"] = train_word_head(features, _targets(data.words, None, 1.0), space, options.word_epochs,
                                             options.word_learning_rate, 256, seed, log=log)
     with torch.no_grad():

@@ -3,7 +3,11 @@ whole encoder plus a linear head trained with cross-entropy, scored on the task'
 
 There is no dev split in a few-shot setting, so the last epoch is kept; the number of epochs grows
 for the smallest sets so every size gets at least `min_steps` optimizer steps (16 per class is one
-batch per epoch otherwise)."""
+batch per epoch otherwise).
+
+A run is deterministic in its inputs (the encoder's weights, the draw, the settings, the code), so its
+scores are remembered by them (`training.remembered`): the base encoder's 18 runs are computed once,
+not again each time the retrofitted encoder is retrained."""
 
 from __future__ import annotations
 
@@ -12,13 +16,14 @@ import math
 import polars as pl
 import torch
 
-from emopipe.evaluation.probes import binary_scores
+from emopipe.evaluation import probes
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.retrofitting.options import FewShotOptions
 from emopipe.training.batching import tokenize
 from emopipe.training.encoders import load_encoder
 from emopipe.training.loop import FitConfig, fit, predict
-from emopipe.training.token_cache import token_ids
+from emopipe.training.remembered import model_digest, remembered_scores, rows_digest, source_digest
+from emopipe.training.token_cache import token_ids, tokenizer_fingerprint
 
 
 def sample_per_class(train: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
@@ -34,6 +39,15 @@ def few_shot_run(encoder_path: str, train: pl.DataFrame, evaluate: pl.DataFrame,
     encoder, tokenizer, _ = load_encoder(encoder_path)
     torch.manual_seed(seed)
     model = TextModel(encoder, TextModelConfig("classifier", encoder.config.hidden_size, 2, pooling=pooling))
+    parts = (model_digest(model), tokenizer_fingerprint(tokenizer), rows_digest(shots.select("text", "label")),
+             rows_digest(evaluate.select("text", "label")), repr(options), f"{n}:{seed}:{max_length}:{bf16}",
+             source_digest(few_shot_run, fit, probes.binary_scores))
+    return remembered_scores(parts, lambda: _fine_tune_and_score(model, tokenizer, encoder_path, shots, evaluate, n, seed,
+                                                                  options, max_length, bf16))
+
+
+def _fine_tune_and_score(model: TextModel, tokenizer, encoder_path: str, shots: pl.DataFrame, evaluate: pl.DataFrame, n: int,
+                         seed: int, options: FewShotOptions, max_length: int, bf16: bool) -> dict[str, float]:
     ids = tokenize(tokenizer, shots["text"].to_list(), max_length)  # a few hundred texts: not worth a cache entry
     eval_ids = token_ids(tokenizer, encoder_path, evaluate["text"], max_length)
     y = torch.tensor(shots["label"].cast(pl.Int64).to_numpy())
@@ -47,4 +61,4 @@ def few_shot_run(encoder_path: str, train: pl.DataFrame, evaluate: pl.DataFrame,
 
     fit(model, ids, tokenizer.pad_token_id, loss_fn, None, config, None, {"few_shot": n}, log=lambda s: None, per_example={"label": y})
     logits = predict(model, eval_ids, tokenizer.pad_token_id, 128, bf16=bf16)
-    return binary_scores("", evaluate["label"].to_numpy(), logits.argmax(1))
+    return probes.binary_scores("", evaluate["label"].to_numpy(), logits.argmax(1))

@@ -6,6 +6,8 @@ Scored for each: k-means AMI/ARI/FMS and retrieval MRR/P@1/MAP@R on GoEmotions s
 embeddings; a logistic-regression probe on frozen embeddings for SST-2 (dev) and sarcasm (test);
 drift against the base encoder on SST-2 dev sentences. Few-shot fine-tuning (16/64/256 per class x
 3 seeds) runs for base and retrofitted only: the ablation's figures are the embedding ones.
+What depends only on the base encoder (its embeddings, its few-shot scores, the frozen copy's
+embeddings) is remembered by content, so a retrained variant does not pay for it again.
 Budgets per profile are in `options.BUDGETS`.
 """
 
@@ -27,6 +29,7 @@ from emopipe.retrofitting.options import FewShotOptions, RetrofitBudget, Retrofi
 from emopipe.retrofitting.serving import export_retrofitted
 from emopipe.retrofitting.train import build_retrofit_model, retrofit
 from emopipe.training.loop import predict
+from emopipe.training.remembered import remembered_predict
 from emopipe.training.token_cache import token_ids
 from emopipe.training.trained import Trained
 
@@ -59,9 +62,9 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
              **{f"{t}_eval": tasks[t]["eval"]["text"] for t in tasks}}
     y_test = go["test"]["label_id"].cast(pl.Int64).to_numpy()
 
-    def embed_all(model, tokenizer, encoder_path) -> dict[str, np.ndarray]:
-        return {name: predict(model, token_ids(tokenizer, encoder_path, series, budget.max_length), tokenizer.pad_token_id,
-                              budget.inference_batch_size, bf16=budget.bf16, fn="embed") for name, series in texts.items()}
+    def embed_all(model, tokenizer, encoder_path, how=predict) -> dict[str, np.ndarray]:
+        return {name: how(model, token_ids(tokenizer, encoder_path, series, budget.max_length), tokenizer.pad_token_id,
+                          budget.inference_batch_size, bf16=budget.bf16, fn="embed") for name, series in texts.items()}
 
     def embedding_metrics(prefix: str, emb: dict[str, np.ndarray]) -> dict[str, float]:
         out = clustering_scores("test", emb["test"], y_test, seed) | retrieval_scores("test", emb["test"], y_test)
@@ -98,7 +101,7 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
 
     base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, budget.frozen_layers, seed, budget.pooling)
     log(f"embedding the evaluation sets with the base encoder {encoder_spec}")
-    base_emb = embed_all(base_model, tokenizer, base_path)
+    base_emb = embed_all(base_model, tokenizer, base_path, how=remembered_predict)  # the same every run: read back after the first
     metrics = embedding_metrics("base", base_emb)
     del base_model
 

@@ -14,7 +14,8 @@ No reference code is public; where the paper is silent we chose, and each choice
   `MPerClassSampler`), so every anchor has positives and rare emotions are seen as often as neutral.
 The frozen copy's embeddings are computed once, in eval mode, before training, for every item the
 sampler will draw: the same numbers a frozen copy run beside the encoder would give, at a fraction
-of the cost. The updated encoder runs in train mode (dropout), as fine-tuning does.
+of the cost (remembered by content, so the next run with the same encoder and draw reads them back;
+with lambda = 0 they are not computed at all). The updated encoder runs in train mode (dropout), as fine-tuning does.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from emopipe.losses.supervised_contrastive import supervised_contrastive_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.retrofitting.options import RetrofitBudget, RetrofitOptions
 from emopipe.training.encoders import freeze_lower, load_encoder
-from emopipe.training.loop import FitConfig, FitResult, fit, predict
+from emopipe.training.loop import FitConfig, FitResult, fit
+from emopipe.training.remembered import remembered_predict
 
 
 def class_balanced_batches(labels: np.ndarray, m: int, batch_size: int, examples: int, seed: int) -> list[np.ndarray]:
@@ -73,10 +75,14 @@ def retrofit(model: TextModel, train_ids: list[list[int]], train_labels: np.ndar
     def batches(epoch: int) -> list[np.ndarray]:
         return class_balanced_batches(train_labels, options.m_per_class, budget.batch_size, examples, seed + epoch)
 
-    drawn = np.unique(np.concatenate([np.concatenate(batches(e)) for e in range(options.epochs)]))
-    log(f"frozen-copy embeddings for the {len(drawn)} training items the sampler draws")
-    frozen = np.zeros((len(train_ids), model.config.hidden_size), dtype=np.float32)
-    frozen[drawn] = predict(model, [train_ids[i] for i in drawn], pad_id, budget.inference_batch_size, bf16=budget.bf16, fn="embed")
+    per_example = {"label": torch.tensor(train_labels)}  # a copy: the labels arrive read-only from Arrow
+    if options.preservation_weight:
+        drawn = np.unique(np.concatenate([np.concatenate(batches(e)) for e in range(options.epochs)]))
+        log(f"frozen-copy embeddings for the {len(drawn)} training items the sampler draws")
+        frozen = np.zeros((len(train_ids), model.config.hidden_size), dtype=np.float32)
+        frozen[drawn] = remembered_predict(model, [train_ids[i] for i in drawn], pad_id, budget.inference_batch_size, bf16=budget.bf16,
+                                           fn="embed")
+        per_example["frozen"] = torch.from_numpy(frozen)
 
     def loss_fn(m, batch):
         embedding = m.embed(batch.input_ids, batch.attention_mask)
@@ -88,7 +94,5 @@ def retrofit(model: TextModel, train_ids: list[list[int]], train_labels: np.ndar
     fit_config = FitConfig(epochs=options.epochs, batch_size=budget.batch_size, learning_rate=budget.learning_rate,
                            head_learning_rate=budget.head_learning_rate, seed=seed, bf16=budget.bf16,
                            selection_metric="dev_map_at_r")
-    # copies: the labels arrive read-only from Arrow
-    per_example = {"label": torch.tensor(train_labels), "frozen": torch.from_numpy(frozen)}
     return fit(model, train_ids, pad_id, loss_fn, dev_fn, fit_config, checkpoint_dir, model_config | {"retrofit": asdict(options)},
                log=log, log_metrics=log_metrics, batches=batches, per_example=per_example)

@@ -59,6 +59,19 @@ def test_preservation_keeps_the_space_closer_to_the_frozen_copy(tiny_encoder_pat
     assert drifts[200.0] < drifts[0.0]
 
 
+def test_the_frozen_copy_is_embedded_only_when_preservation_counts(tiny_encoder_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    budget = replace(BUDGETS["smoke"], batch_size=8, examples_per_epoch=16)
+    for weight, expected in ((0.0, 0), (1.0, 1)):
+        options = RetrofitOptions(preservation_weight=weight, m_per_class=2, projection="linear")
+        model, tokenizer, _ = build_retrofit_model(str(tiny_encoder_path), options)
+        messages = []
+        retrofit(model, tokenize(tokenizer, TEXTS, 16), LABELS, tokenizer.pad_token_id, budget, options, None,
+                 tmp_path / str(weight), {}, log=messages.append)
+        assert sum("frozen-copy embeddings" in m for m in messages) == expected
+    assert len(list((tmp_path / "cache" / "predictions").glob("*.npy"))) == 1
+
+
 def test_unknown_options_are_refused():
     with pytest.raises(ValueError, match="projection"):
         RetrofitOptions(projection="transformer")
