@@ -19,6 +19,19 @@ def mirror(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return root, write_mirror(root)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scratch_dagster_home(tmp_path_factory):
+    """No test writes into the checkout's dagster_home, caches included: the session gets a scratch one
+    (a test that needs its own takes `home`)."""
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(tmp_path_factory.mktemp("session_dagster_home"))
+    yield
+    if before is None:
+        os.environ.pop("DAGSTER_HOME", None)
+    else:
+        os.environ["DAGSTER_HOME"] = before
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An isolated DAGSTER_HOME (tables, figures, MLflow store) and no mirror or downloads from the environment."""
