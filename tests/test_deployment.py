@@ -46,10 +46,19 @@ def test_cluster_definitions_run_steps_in_pods_with_gpus_on_training(tmp_path):
     assert tags["goemotions"] is None and tags["eval_report"] is None
 
 
-def test_local_definitions_stay_in_process(tmp_path):
-    done, described = _describe(tmp_path, EMOPIPE_DEPLOYMENT="local")
+@pytest.mark.parametrize("deployment, executor", [("local", "in_process"), ("server", "emopipe_multiprocess")])
+def test_one_machine_runs_steps_in_process_or_in_forked_processes(tmp_path, deployment, executor):
+    done, described = _describe(tmp_path, EMOPIPE_DEPLOYMENT=deployment)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert described["executor"] == "in_process" and all(v is None for v in described["tags"].values())
+    assert described["executor"] == executor and all(v is None for v in described["tags"].values())
+
+
+def test_server_instance_yaml_is_valid_postgres_and_queued(monkeypatch):
+    monkeypatch.setenv("EMOPIPE_DAGSTER_PG_URL", "postgresql+psycopg2://dagster@127.0.0.1:5432/dagster")
+    config = validate_instance_yaml(ROOT / "deploy" / "server")
+    assert config["storage"]["postgres"]["postgres_url"] == {"env": "EMOPIPE_DAGSTER_PG_URL"}
+    assert config["run_coordinator"]["class"] == "QueuedRunCoordinator" and config["run_launcher"]["class"] == "DefaultRunLauncher"
+    assert config["concurrency"]["runs"]["max_concurrent_runs"] == 2 and config["concurrency"]["pools"]["default_limit"] == 2
 
 
 @pytest.mark.parametrize("override, message", [
@@ -57,7 +66,7 @@ def test_local_definitions_stay_in_process(tmp_path):
     ({"EMOPIPE_MLFLOW_ARTIFACT_ROOT": "/tmp/artifacts"}, "use an object store"),
     ({"EMOPIPE_K8S_NAMESPACE": "Not A Namespace"}, "namespace"),
     ({"EMOPIPE_IMAGE": ""}, "image"),
-    ({"EMOPIPE_DEPLOYMENT": "moon"}, "expected local or cluster"),
+    ({"EMOPIPE_DEPLOYMENT": "moon"}, "expected one of local, server, cluster"),
 ])
 def test_bad_cluster_settings_fail_when_the_definitions_load(tmp_path, override, message):
     done, _ = _describe(tmp_path, **{**CLUSTER_ENV, **override})

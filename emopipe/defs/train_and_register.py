@@ -5,7 +5,9 @@ tables, with which run configuration; `train_and_register` does the rest, the sa
 
 1. the run configuration (profile, seed, every budget value and option) and the tables' digests
    key the working folder `$DAGSTER_HOME/checkpoints/<registered name>/<fingerprint>`, so a killed
-   run resumes from its last finished epoch and any other configuration starts fresh;
+   run resumes from its last finished epoch and any other configuration starts fresh; one step at
+   a time holds a working folder (a file lock beside it: a second run of the same configuration
+   waits, then trains its own version);
 2. an MLflow run in the asset's experiment, tagged with its Dagster lineage, gets the run
    configuration as params and the tables as dataset inputs; training logs to it as it goes;
 3. the run gets the final metrics, `training.json` (history and configuration) and the pictures,
@@ -35,6 +37,7 @@ from emopipe.defs.contracts import table_digest
 from emopipe.defs.pictures import picture_metadata
 from emopipe.defs.resources import stored_path
 from emopipe.evaluation.cards import model_card, spec_of
+from emopipe.locks import file_lock
 from emopipe.paths import dagster_home
 from emopipe.tracking import signatures
 from emopipe.tracking.champion import Selection
@@ -87,27 +90,29 @@ def train_and_register(context: dg.AssetExecutionContext, mlflow: MlflowTracking
     digests = {name: table_digest(table) for name, table in tables.items()}
     workdir = dagster_home() / "checkpoints" / served.name / fingerprint(run_config, digests)
     profile, partition = run_config["profile"], context.partition_key if context.has_partition_key else None
-    with mlflow.start_run(context, profile, run_name=run_name) as run, cost.ledger() as book:
-        mlflow.log_params(run_config)
-        mlflow.log_table_inputs({name: (digest, stored_path(context, name)) for name, digest in digests.items()})
-        trained = train(workdir, context.log.info, mlflow.log_metrics)
-        mlflow.log_metrics(trained.metrics)  # NaN where a split is too small to score
-        mlflow.log_dict({"history": trained.history, "config": run_config | trained.details}, "training.json")
-        for stem, png in trained.pictures.items():
-            mlflow.log_png(png, f"{stem}.png")
-        for name, folder in trained.artifacts.items():
-            mlflow.log_folder(folder, name)
-        selection = spec_of(served.name).selection
-        card = model_card(served.name, trained.metrics, profile, run_config.get("encoder", "none (label vectors in, no text encoder)"),
-                          partition)
-        version, decision = mlflow.register(served.name, trained.model_dir, served.reader, served.signature, served.example,
-                                            Selection(selection, trained.metrics[selection], profile), run.info.run_id, card,
-                                            force=force)
-        book.close()
-        figures = book.figures(cost.matmul_gflops(book.dtype or torch.float32, pick_device()))
-        mlflow.log_metrics(figures)
-        mlflow.set_tags({"cost_device": book.device, "cost_precision": book.precision})
-    shutil.rmtree(workdir, ignore_errors=True)
+    waiting = lambda: context.log.info(f"another step is training this configuration in {workdir}; waiting for it to finish")
+    with file_lock(workdir.parent / f"{workdir.name}.lock", waiting):
+        with mlflow.start_run(context, profile, run_name=run_name) as run, cost.ledger() as book:
+            mlflow.log_params(run_config)
+            mlflow.log_table_inputs({name: (digest, stored_path(context, name)) for name, digest in digests.items()})
+            trained = train(workdir, context.log.info, mlflow.log_metrics)
+            mlflow.log_metrics(trained.metrics)  # NaN where a split is too small to score
+            mlflow.log_dict({"history": trained.history, "config": run_config | trained.details}, "training.json")
+            for stem, png in trained.pictures.items():
+                mlflow.log_png(png, f"{stem}.png")
+            for name, folder in trained.artifacts.items():
+                mlflow.log_folder(folder, name)
+            selection = spec_of(served.name).selection
+            card = model_card(served.name, trained.metrics, profile, run_config.get("encoder", "none (label vectors in, no text encoder)"),
+                              partition)
+            version, decision = mlflow.register(served.name, trained.model_dir, served.reader, served.signature, served.example,
+                                                Selection(selection, trained.metrics[selection], profile), run.info.run_id, card,
+                                                force=force)
+            book.close()
+            figures = book.figures(cost.matmul_gflops(book.dtype or torch.float32, pick_device()))
+            mlflow.log_metrics(figures)
+            mlflow.set_tags({"cost_device": book.device, "cost_precision": book.precision})
+        shutil.rmtree(workdir, ignore_errors=True)
     registered = Registered(served, run.info.run_id, version, decision, trained, run_config, figures)
     context.log.info(f"{served.name} v{version}: {registered.headline}; champion {decision['champion_decision']}")
     context.log.info(cost.summary(figures, book.device, book.precision))

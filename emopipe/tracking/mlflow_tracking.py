@@ -1,7 +1,8 @@
 """The MLflow resource every model asset uses.
 
 Default store: SQLite at `$DAGSTER_HOME/mlflow.db`, artifacts in `$DAGSTER_HOME/mlartifacts`
-(override with `$MLFLOW_TRACKING_URI` or the resource's config). Each model asset gets one
+(override with `$MLFLOW_TRACKING_URI` or the resource's config; a tracking server keeps artifacts
+where it serves them unless `$EMOPIPE_MLFLOW_ARTIFACT_ROOT` says otherwise). Each model asset gets one
 experiment named after it; each run is tagged with the Dagster run id, asset key, code version
 and profile, and records the exact tables it read as MLflow dataset inputs (name + digest).
 """
@@ -20,6 +21,7 @@ import dagster as dg
 import mlflow
 from mlflow.data.meta_dataset import MetaDataset
 from mlflow.data.sources import LocalArtifactDatasetSource
+from mlflow.exceptions import MlflowException
 from mlflow.models import Model
 from mlflow.tracking import MlflowClient
 from pydantic import Field
@@ -28,6 +30,8 @@ from emopipe.paths import dagster_home
 from emopipe.tracking.champion import Selection, promote
 from emopipe.tracking.registry import log_served_model
 from emopipe.tracking.run_records import RegistryReader
+
+TRACKING_SERVERS = ("http://", "https://", "databricks")
 
 
 def default_tracking_uri() -> str:
@@ -49,12 +53,22 @@ class MlflowTracking(dg.ConfigurableResource):
         return MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
 
     def _experiment_id(self, name: str) -> str:
+        """The experiment `name`, created if missing. Two steps may create it at once (the two
+        `eacl_checkpoints` partitions): the one that loses reads the winner's."""
         client = self.client()
         found = client.get_experiment_by_name(name)
         if found is not None:
             return found.experiment_id
-        root = self.artifact_root or os.environ.get("EMOPIPE_MLFLOW_ARTIFACT_ROOT") or (dagster_home() / "mlartifacts").as_uri()
-        return client.create_experiment(name, artifact_location=f"{root.rstrip('/')}/{name}")
+        root = self.artifact_root or os.environ.get("EMOPIPE_MLFLOW_ARTIFACT_ROOT")
+        if root is None and not self.uri.startswith(TRACKING_SERVERS):  # a server stores artifacts where it was told to
+            root = (dagster_home() / "mlartifacts").as_uri()
+        try:
+            return client.create_experiment(name, artifact_location=f"{root.rstrip('/')}/{name}" if root else None)
+        except MlflowException as err:
+            found = client.get_experiment_by_name(name) if err.error_code == "RESOURCE_ALREADY_EXISTS" else None
+            if found is None:
+                raise
+            return found.experiment_id
 
     @contextmanager
     def start_run(self, context: dg.AssetExecutionContext, profile: str, run_name: str | None = None) -> Iterator[mlflow.ActiveRun]:
