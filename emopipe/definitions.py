@@ -8,6 +8,7 @@ from emopipe.defs.deployment import executor
 from emopipe.defs.emotion_space_assets import EMOTION_SPACE_ASSETS
 from emopipe.defs.erc_assets import ERC_ASSETS
 from emopipe.defs.model_assets import MODEL_ASSETS
+from emopipe.defs.recovery import explain_failed_runs
 from emopipe.defs.report_assets import REPORT_ASSETS
 from emopipe.defs.resources import ParquetTables, SourceData
 from emopipe.defs.retrofit_assets import retrofitted_plm
@@ -18,7 +19,7 @@ defs = dg.Definitions(
     assets=[*SOURCE_ASSETS, *DATASET_ASSETS, *MODEL_ASSETS, *EMOTION_SPACE_ASSETS, retrofitted_plm, *ERC_ASSETS,
             *REPORT_ASSETS],
     schedules=SCHEDULES,
-    sensors=SENSORS,
+    sensors=[*SENSORS, explain_failed_runs],
     executor=executor(),  # in the run's process locally; a pod per step with EMOPIPE_DEPLOYMENT=cluster
     resources={
         "data": SourceData(),

@@ -72,4 +72,4 @@ def test_webserver_serves_every_asset_check_schedule_and_sensor(tmp_path):
     assert all(n["description"] and n["kinds"] and n["owners"] == [{"team": "emopipe"}] and n["groupName"] for n in nodes)
     [repository] = answer["data"]["repositoriesOrError"]["nodes"]
     assert {s["name"] for s in repository["schedules"]} == {"weekly_retrain"}
-    assert {"source_files_changed", "default_automation_condition_sensor"} <= {s["name"] for s in repository["sensors"]}
+    assert {"source_files_changed", "default_automation_condition_sensor", "explain_failed_runs"} <= {s["name"] for s in repository["sensors"]}
