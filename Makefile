@@ -48,13 +48,14 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
-# ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there
+# ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there; hadolint on the cluster image
 $(BIN)/.lint-installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[lint]'
 	touch $@
 
 lint: $(BIN)/.lint-installed
 	$(BIN)/ruff check .
+	$(BIN)/hadolint deploy/cluster/Dockerfile
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml

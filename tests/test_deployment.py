@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from emopipe.defs.deployment import validate_instance_yaml
+from emopipe.defs.deployment import ClusterSettings, k8s_executor_config, validate_instance_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER_ENV = {"EMOPIPE_DEPLOYMENT": "cluster", "EMOPIPE_IMAGE": "registry.example.org/emopipe:1.0",
@@ -86,3 +86,29 @@ def test_cluster_instance_yaml_is_valid_postgres_and_k8s(monkeypatch, tmp_path):
     with pytest.raises(ValueError, match="run_launcher"):
         validate_instance_yaml(broken)
     shutil.rmtree(broken)
+
+
+def test_the_cluster_image_and_helm_values_agree_with_what_the_steps_are_given():
+    """deploy/cluster/values.yaml (Dagster's Helm chart) and the Dockerfile put DAGSTER_HOME and the Hugging Face
+    cache on the volume the k8s executor mounts in every step pod, and name the settings the definitions read."""
+    import yaml
+
+    values = yaml.safe_load((ROOT / "deploy" / "cluster" / "values.yaml").read_text())
+    dockerfile = (ROOT / "deploy" / "cluster" / "Dockerfile").read_text()
+    [deployment] = values["dagster-user-deployments"]["deployments"]
+    [mount] = deployment["volumeMounts"]
+    env = {e["name"]: e["value"] for e in deployment["env"]}
+    [volume] = deployment["volumes"]
+    settings = ClusterSettings(image=env["EMOPIPE_IMAGE"], tracking_uri="https://mlflow.example.org",
+                               artifact_root="s3://emopipe-artifacts/mlflow", data_claim=volume["persistentVolumeClaim"]["claimName"])
+    steps = k8s_executor_config(settings)
+    step_env = dict(v.split("=", 1) for v in steps["env_vars"])
+    [step_mount] = steps["volume_mounts"]
+    assert steps["volumes"][0]["persistent_volume_claim"]["claim_name"] == "emopipe-data"
+    assert mount["mountPath"] == step_mount["mount_path"] == "/emopipe"
+    assert values["global"]["dagsterHome"] == step_env["DAGSTER_HOME"] == "/emopipe/home"
+    assert "DAGSTER_HOME=/emopipe/home" in dockerfile and "HF_HOME=/emopipe/huggingface" in dockerfile
+    assert env["HF_HOME"].startswith(mount["mountPath"]) and env["EMOPIPE_DEPLOYMENT"] == "cluster"
+    assert env["EMOPIPE_IMAGE"] == f"{deployment['image']['repository']}:{deployment['image']['tag']}"
+    assert deployment["codeServerArgs"] == ["-m", "emopipe.definitions"] and "emopipe.definitions" in dockerfile
+    assert values["postgresql"]["postgresqlScheme"] == "postgresql+psycopg2"

@@ -89,8 +89,17 @@ def executor() -> dg.ExecutorDefinition:
     from dagster._config import process_config
     from dagster_k8s import k8s_job_executor
 
-    settings = ClusterSettings.from_env()
-    config = {
+    config = k8s_executor_config(ClusterSettings.from_env())
+    checked = process_config(k8s_job_executor.config_schema.as_field().config_type, config)
+    if not checked.success:
+        raise ValueError("k8s executor config: " + "; ".join(e.message for e in checked.errors))
+    return k8s_job_executor.configured(config, name="emopipe_k8s")
+
+
+def k8s_executor_config(settings: ClusterSettings) -> dict:
+    """Every step pod: the emopipe image, the shared volume at /emopipe holding DAGSTER_HOME (the same
+    paths as deploy/cluster/Dockerfile and values.yaml), the gpu profile, the secrets."""
+    return {
         "job_image": settings.image, "job_namespace": settings.namespace, "image_pull_policy": "IfNotPresent",
         "env_secrets": ["emopipe-secrets"],
         "env_vars": ["DAGSTER_HOME=/emopipe/home", f"{DEPLOYMENT_ENV}=cluster", "EMOPIPE_PROFILE=gpu",
@@ -99,10 +108,6 @@ def executor() -> dg.ExecutorDefinition:
         "volumes": [{"name": "emopipe-data", "persistent_volume_claim": {"claim_name": settings.data_claim}}],
         "max_concurrent": 4,
     }
-    checked = process_config(k8s_job_executor.config_schema.as_field().config_type, config)
-    if not checked.success:
-        raise ValueError("k8s executor config: " + "; ".join(e.message for e in checked.errors))
-    return k8s_job_executor.configured(config, name="emopipe_k8s")
 
 
 def validate_instance_yaml(folder: Path) -> dict:
