@@ -67,6 +67,7 @@ def test_server_instance_yaml_is_valid_postgres_and_queued(monkeypatch):
     ({"EMOPIPE_K8S_NAMESPACE": "Not A Namespace"}, "namespace"),
     ({"EMOPIPE_IMAGE": ""}, "image"),
     ({"EMOPIPE_DEPLOYMENT": "moon"}, "expected one of local, server, cluster"),
+    ({"EMOPIPE_GPUS_PER_STEP": "4"}, "gpus_per_training_step"),  # the training loop uses one GPU
 ])
 def test_bad_cluster_settings_fail_when_the_definitions_load(tmp_path, override, message):
     done, _ = _describe(tmp_path, **{**CLUSTER_ENV, **override})

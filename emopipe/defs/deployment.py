@@ -28,7 +28,9 @@ class ClusterSettings(BaseModel):
 
     image: str = Field(description="the emopipe image every step pod runs (EMOPIPE_IMAGE)")
     namespace: str = Field(default="emopipe", pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="EMOPIPE_K8S_NAMESPACE")
-    gpus_per_training_step: int = Field(default=1, ge=1, le=8, description="EMOPIPE_GPUS_PER_STEP")
+    # The training loop uses one device: a pod asking for more GPUs would leave all but one idle, so more
+    # than 1 is refused until the loop is data-parallel (issue 23, item 3).
+    gpus_per_training_step: int = Field(default=1, ge=1, le=1, description="EMOPIPE_GPUS_PER_STEP (1: training uses one GPU)")
     training_memory: str = Field(default="48Gi", pattern=r"^\d+(Mi|Gi)$", description="EMOPIPE_TRAINING_MEMORY")
     tracking_uri: str = Field(description="the MLflow tracking server (MLFLOW_TRACKING_URI)")
     artifact_root: str = Field(description="object-store root for new experiments (EMOPIPE_MLFLOW_ARTIFACT_ROOT)")
