@@ -40,7 +40,8 @@ query Run($id: ID!) {
 EVENTS = """
 query Events($id: ID!) {
   logsForRun(runId: $id, limit: 5000) {
-    ... on EventConnection { events { __typename ... on MessageEvent { message stepKey } } }
+    ... on EventConnection { events { __typename ... on MessageEvent { message stepKey }
+                                      ... on ExecutionStepUpForRetryEvent { error { message causes { message } } } } }
   }
 }"""
 
