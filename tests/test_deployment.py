@@ -11,13 +11,32 @@ from pathlib import Path
 
 import pytest
 
-from emopipe.defs.deployment import ClusterSettings, k8s_executor_config, validate_instance_yaml
+from emopipe.defs.deployment import ClusterSettings, k8s_executor_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER_ENV = {"EMOPIPE_DEPLOYMENT": "cluster", "EMOPIPE_IMAGE": "registry.example.org/emopipe:1.0",
                "MLFLOW_TRACKING_URI": "https://mlflow.example.org", "EMOPIPE_MLFLOW_ARTIFACT_ROOT": "s3://emopipe-artifacts/mlflow",
                "DAGSTER_PG_HOST": "postgres", "DAGSTER_PG_USER": "dagster", "DAGSTER_PG_PASSWORD": "secret", "DAGSTER_PG_DB": "dagster",
                "EMOPIPE_K8S_NAMESPACE": "emopipe"}
+def validate_instance_yaml(folder: Path) -> dict:
+    """The instance config in `folder/dagster.yaml`, checked against Dagster's schema and each
+    configurable class's own (no database or cluster is contacted); returns the resolved config.
+    Dagster has no public call for this short of starting the instance, which would connect."""
+    from dagster._config import process_config
+    from dagster._core.instance.config import dagster_instance_config
+    from dagster._serdes.config_class import class_from_code_pointer
+
+    config, _ = dagster_instance_config(str(folder))
+    for section in ("run_launcher", "run_coordinator"):
+        entry = config.get(section)
+        if entry:
+            klass = class_from_code_pointer(entry["module"], entry["class"])
+            checked = process_config(klass.config_type(), entry.get("config", {}))
+            if not checked.success:
+                raise ValueError(f"{folder / 'dagster.yaml'} {section}: " + "; ".join(e.message for e in checked.errors))
+    return config
+
+
 DESCRIBE = """
 import json
 from emopipe.definitions import defs
@@ -113,3 +132,14 @@ def test_the_cluster_image_and_helm_values_agree_with_what_the_steps_are_given()
     assert env["EMOPIPE_IMAGE"] == f"{deployment['image']['repository']}:{deployment['image']['tag']}"
     assert deployment["codeServerArgs"] == ["-m", "emopipe.definitions"] and "emopipe.definitions" in dockerfile
     assert values["postgresql"]["postgresqlScheme"] == "postgresql+psycopg2"
+
+
+def test_a_k8s_executor_config_its_schema_refuses_fails_when_the_definitions_load(monkeypatch):
+    from emopipe.defs import deployment
+
+    for name, value in CLUSTER_ENV.items():
+        monkeypatch.setenv(name, value)
+    assert deployment.executor().name == "emopipe_k8s"
+    monkeypatch.setattr(deployment, "k8s_executor_config", lambda settings: {"job_image": 1, "image_pull_policy": ["Always"]})
+    with pytest.raises(ValueError, match=r"k8s executor config: (?s:.*)job_image"):
+        deployment.executor()

@@ -11,7 +11,6 @@ points at a tracking server (`MLFLOW_TRACKING_URI=https://...`) with an object-s
 `DAGSTER_HOME`, a ReadWriteMany volume (`emopipe-data`) mounted in every pod."""
 
 import os
-from pathlib import Path
 
 import dagster as dg
 from pydantic import BaseModel, Field, field_validator
@@ -88,14 +87,20 @@ def executor() -> dg.ExecutorDefinition:
         # importing them again (measured: a data step's process started 15 s after launch, 0.2 s forked).
         forked = {"start_method": {"forkserver": {"preload_modules": ["emopipe.definitions"]}}}
         return dg.multiprocess_executor.configured(forked, name="emopipe_multiprocess")
-    from dagster._config import process_config
     from dagster_k8s import k8s_job_executor
 
     config = k8s_executor_config(ClusterSettings.from_env())
-    checked = process_config(k8s_job_executor.config_schema.as_field().config_type, config)
-    if not checked.success:
-        raise ValueError("k8s executor config: " + "; ".join(e.message for e in checked.errors))
+    probe = dg.GraphDefinition(name="k8s_executor_probe", node_defs=[_nothing]).to_job(executor_def=k8s_job_executor)
+    try:  # the executor's own schema, through Dagster's public run-config check
+        dg.validate_run_config(probe, {"execution": {"config": config}})
+    except dg.DagsterInvalidConfigError as err:
+        raise ValueError(f"k8s executor config: {err}") from err
     return k8s_job_executor.configured(config, name="emopipe_k8s")
+
+
+@dg.op
+def _nothing() -> None:
+    """The one op of the job that checks the k8s executor's config."""
 
 
 def k8s_executor_config(settings: ClusterSettings) -> dict:
@@ -110,21 +115,3 @@ def k8s_executor_config(settings: ClusterSettings) -> dict:
         "volumes": [{"name": "emopipe-data", "persistent_volume_claim": {"claim_name": settings.data_claim}}],
         "max_concurrent": 4,
     }
-
-
-def validate_instance_yaml(folder: Path) -> dict:
-    """The instance config in `folder/dagster.yaml`, checked against Dagster's schema and each
-    configurable class's own (no database or cluster is contacted); returns the resolved config."""
-    from dagster._config import process_config
-    from dagster._core.instance.config import dagster_instance_config
-    from dagster._serdes.config_class import class_from_code_pointer
-
-    config, _ = dagster_instance_config(str(folder))
-    for section in ("run_launcher", "run_coordinator"):
-        entry = config.get(section)
-        if entry:
-            klass = class_from_code_pointer(entry["module"], entry["class"])
-            checked = process_config(klass.config_type(), entry.get("config", {}))
-            if not checked.success:
-                raise ValueError(f"{folder / 'dagster.yaml'} {section}: " + "; ".join(e.message for e in checked.errors))
-    return config
