@@ -120,10 +120,14 @@ def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(t
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an empty instance: everything is missing
     calls = []
     monkeypatch.setattr("emopipe.cli.build._materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
-    assert cli("run").exit_code == 0
+    done = cli("run")
+    assert done.exit_code == 0
     first, *rest = calls
     assert "goemotions_baseline" in first[0] and "eacl_checkpoints" not in first[0] and "eval_report" not in first[0]
     assert rest == [(["eacl_checkpoints"], "emorynlp"), (["eacl_checkpoints"], "meld"), (["eval_report"], None)]
+    summary = done.output.strip().splitlines()[-2:]  # what was built, how long, where the report is
+    assert summary[0].startswith(f"built {len(first[0]) + 3} assets in 0 min ") and "eacl_checkpoints[meld], eval_report" in summary[0]
+    assert summary[1] == f"report: {tmp_path / 'reports' / 'eval_report.html'} (and eval_report.md beside it)"
 
 
 def test_run_passes_resource_config_to_every_run(tmp_path):
@@ -197,3 +201,31 @@ def test_a_bad_selection_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     result = CliRunner().invoke(main, ["run", "--select", "*vad_regressor *goemotions_baseline", "--dry-run"])
     assert result.exit_code != 0 and "is not a Dagster asset selection" in result.output and "Examples" in result.output
+
+
+def test_version_json_and_standard_input(registry, tmp_path):
+    """`--version`; `--json` prints what the table shows as an array of objects; `-` reads the inputs from standard input."""
+    from importlib.metadata import version
+
+    assert cli("--version").output.strip() == f"emopipe, version {version('emopipe')}"
+    models = json.loads(cli("models", "--json").stdout)
+    mapper = next(m for m in models if m["name"] == "emopipe-label-mapper")
+    assert mapper["aliases"] == {"champion": "1"} and mapper["champion"]["version"] == "1"
+    vad = next(m for m in models if m["name"] == "emopipe-vad-regressor")["champion"]
+    assert vad["selection_metric"] == "dev_macro_f1" and isinstance(vad["selection_value"], float) and vad["profile"] == "smoke"
+    card = json.loads(cli("models", "--card", "emopipe-vad-regressor", "--json").stdout)
+    assert card["card"].startswith("**emopipe-vad-regressor** predicts")
+
+    texts = ["I am so happy", "a text long enough that the table would cut it short, but JSON keeps it whole"]
+    rows = json.loads(cli("predict", "--json", "-", input="\n".join(texts) + "\n\n").stdout)
+    assert [r["text"] for r in rows] == texts and set(rows[0]) == {"text", "valence", "arousal", "dominance", "top_emotion"}
+    assert cli("predict", "-", input="").exit_code == 1
+
+    converted = json.loads(cli("convert", "--from", "nrc_vad", "--to", "emolex8", "--json", "-", input="0.9,0.6,0.7\n0.1,0.9,0.2\n").stdout)
+    assert len(converted) == 2 and set(converted[0]) == {"anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"}
+
+    talk = "\n".join(json.dumps(t) for t in [{"speaker": "Ross", "text": "We were on a break!"}, {"speaker": "Rachel", "text": "No."}])
+    turns = json.loads(cli("erc", "--json", "-", input=talk).stdout)
+    assert [t["speaker"] for t in turns] == ["Ross", "Rachel"] and {"turn", "text", "emotion", "score"} <= set(turns[0])
+    broken = cli("erc", "-", input='{"speaker": "Ross"\n')
+    assert broken.exit_code == 1 and "<stdin>:1: not JSON" in broken.output

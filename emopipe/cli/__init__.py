@@ -1,7 +1,9 @@
 """`emopipe`: build the pipeline, list registered models, and use the champions from a shell.
 
 Every command reads the MLflow registry at `--tracking-uri` (default `$MLFLOW_TRACKING_URI`, else
-`sqlite:///$DAGSTER_HOME/mlflow.db`). Errors name what is wrong and exit non-zero. The commands that
+`sqlite:///$DAGSTER_HOME/mlflow.db`). Errors name what is wrong and exit non-zero. `--json` prints
+JSON instead of a table (models, predict, convert, erc); `-` in place of the inputs reads them from
+standard input (predict, convert, erc); `--version` says which emopipe this is. The commands that
 build (`run`, `fetch-models`) are in `build.py`, those that read and serve the registry in
 `registry.py`."""
 
@@ -16,6 +18,7 @@ from emopipe.cli.registry import convert, erc, models, predict, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="emopipe", prog_name="emopipe")
 @click.option("--tracking-uri", default=None, help="MLflow tracking/registry URI (default: $MLFLOW_TRACKING_URI or the local SQLite store).")
 @click.pass_context
 def main(ctx: click.Context, tracking_uri: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -21,7 +22,8 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     """Materialize what is missing or stale in SELECT, in dependency order: unpartitioned assets in
     one run, then each stale `eacl_checkpoints` partition, then `eval_report`. Nothing changed:
     nothing runs. Runs left behind by a killed process are marked failed first (their pool slots
-    freed, their MLflow runs ended), and their training resumes from the last finished epoch."""
+    freed, their MLflow runs ended), and their training resumes from the last finished epoch. Ends
+    with a summary: what was built, how long it took, where the report is."""
     import dagster as dg
 
     from emopipe.definitions import defs
@@ -49,16 +51,22 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
         click.echo(f"to build: {key}" + (f" [{', '.join(partitions)}]" if partitions != [None] else ""))
     if dry_run:
         return
+    started, built = time.monotonic(), []
     plain = [k for k, parts in plan.items() if parts == [None] and k != "eval_report"]
     if plain:
         _materialize(plain, config=config)
+        built += plain
     with dg.DagsterInstance.get() as instance:  # upstream runs may have made more partitions stale
         plan = outdated(defs, instance, select)
     for key, partitions in plan.items():
         for partition in partitions if partitions != [None] else ():
             _materialize([key], partition, config=config)
-    if dg.AssetKey("eval_report") in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()):
+            built.append(f"{key}[{partition}]")
+    report = dg.AssetKey("eval_report") in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph())
+    if report:
         _materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
+        built.append("eval_report")
+    click.echo(_summary(built, time.monotonic() - started, report))
 
 
 @click.command("fetch-models")
@@ -79,6 +87,17 @@ def fetch_models(profile: str | None) -> None:
         except RuntimeError as err:
             raise click.ClickException(str(err) if name in str(err) else f"{name}: {err}") from err
     click.echo(f"{len(names)} models in the cache: runs of this profile work offline (HF_HUB_OFFLINE=1)")
+
+
+def _summary(built: list[str], seconds: float, report: bool) -> str:
+    """What `emopipe run` did, in how long, and where the report is."""
+    from emopipe.paths import dagster_home
+
+    minutes, rest = divmod(round(seconds), 60)
+    lines = [f"built {len(built)} asset{'s' if len(built) != 1 else ''} in {minutes} min {rest} s: {', '.join(built)}"]
+    if report:
+        lines.append(f"report: {dagster_home() / 'reports' / 'eval_report.html'} (and eval_report.md beside it)")
+    return "\n".join(lines)
 
 
 def _run_config(path: Path) -> dict:

@@ -41,8 +41,22 @@ def headline_figures(name: str) -> tuple[str, ...]:
         return ()
 
 
-def show_frame(frame) -> None:
+def show_frame(frame, as_json: bool = False) -> None:
+    """A table for people, or with `--json` one JSON array of row objects for programs."""
     import pandas as pd
 
+    if as_json:
+        click.echo(frame.to_json(orient="records", force_ascii=False))
+        return
     with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200, "display.precision", 3):
         click.echo(frame.to_string(index=False))
+
+
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON (an array of objects) instead of a table.")
+
+
+def stdin_lines(values: tuple[str, ...]) -> list[str]:
+    """VALUES as given, or, when they are the single argument `-`, the non-empty lines of standard input."""
+    if values != ("-",):
+        return list(values)
+    return [line.rstrip("\r\n") for line in click.get_text_stream("stdin") if line.strip()]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from emopipe.cli.common import headline_figures, load_reference, registry_uri, resolve_reference, show_frame
+from emopipe.cli.common import JSON, headline_figures, load_reference, registry_uri, resolve_reference, show_frame, stdin_lines
 from emopipe.tracking.uris import redact
 
 VAD_MODEL = "emopipe-vad-regressor"
@@ -19,8 +19,9 @@ MAPPER = "emopipe-label-mapper"
 
 @click.command()
 @click.option("--card", "card_of", default=None, metavar="NAME", help="Print the model card of NAME (NAME@ALIAS, NAME/VERSION) instead.")
+@JSON
 @click.pass_context
-def models(ctx: click.Context, card_of: str | None) -> None:
+def models(ctx: click.Context, card_of: str | None, as_json: bool) -> None:
     """Registered models: versions, aliases, the champion's selection figure and key metrics."""
     from emopipe.tracking.run_records import RegistryReader
 
@@ -28,23 +29,37 @@ def models(ctx: click.Context, card_of: str | None) -> None:
     if card_of:
         name, version = resolve_reference(ctx, card_of)
         record = reader.model(name, version)
-        click.echo(record.description or f"{name} v{version} has no model card (registered before cards existed)")
+        card = record.description or f"{name} v{version} has no model card (registered before cards existed)"
+        click.echo(json.dumps({"name": name, "version": version, "card": card}) if as_json else card)
         return
     found = reader.models()
     if not found:
         raise click.ClickException(f"no models are registered in {redact(registry_uri(ctx))}: materialize the pipeline first (`make run`)")
+    listed = []
     for summary in found:
-        aliases = ", ".join(f"{a}=v{v}" for a, v in sorted(summary.aliases.items())) or "no aliases"
-        click.echo(f"{summary.name}  latest v{summary.latest_version}  {aliases}")
         record = reader.model(summary.name)
+        champion = None
         if record is not None:
             metrics = record.run.metrics
-            selected = (f"selected on {record.tags['selection_metric']}={float(record.tags['selection_value']):.3f}; "
-                        if "selection_value" in record.tags else "")
-            shown = [f"{m}={metrics[m]:.3f}" for m in headline_figures(summary.name)
-                     if m in metrics and math.isfinite(metrics[m]) and m != record.tags.get("selection_metric")]
-            click.echo(f"    champion v{record.version}: {selected}" + (", ".join(shown) or "no key metrics")
-                       + f"  (profile {record.tags.get('profile') or record.run.tags.get('profile', '?')}, run {record.run.run_id[:8]})")
+            champion = {"version": str(record.version), "selection_metric": record.tags.get("selection_metric"),
+                        "selection_value": float(record.tags["selection_value"]) if "selection_value" in record.tags else None,
+                        "metrics": {m: metrics[m] for m in headline_figures(summary.name) if m in metrics and math.isfinite(metrics[m])},
+                        "profile": record.tags.get("profile") or record.run.tags.get("profile"), "run_id": record.run.run_id}
+        listed.append({"name": summary.name, "latest_version": str(summary.latest_version),
+                       "aliases": {alias: str(v) for alias, v in sorted(summary.aliases.items())}, "champion": champion})
+    if as_json:
+        click.echo(json.dumps(listed))
+        return
+    for model in listed:
+        aliases = ", ".join(f"{a}=v{v}" for a, v in model["aliases"].items()) or "no aliases"
+        click.echo(f"{model['name']}  latest v{model['latest_version']}  {aliases}")
+        champion = model["champion"]
+        if champion is not None:
+            selected = (f"selected on {champion['selection_metric']}={champion['selection_value']:.3f}; "
+                        if champion["selection_value"] is not None else "")
+            shown = [f"{m}={v:.3f}" for m, v in champion["metrics"].items() if m != champion["selection_metric"]]
+            click.echo(f"    champion v{champion['version']}: {selected}" + (", ".join(shown) or "no key metrics")
+                       + f"  (profile {champion['profile'] or '?'}, run {champion['run_id'][:8]})")
 
 
 @click.command()
@@ -72,14 +87,18 @@ def serve(ctx: click.Context, reference: str, host: str, port: int, workers: int
 @click.argument("texts", nargs=-1, required=True)
 @click.option("--model", "reference", default=VAD_MODEL, show_default=True,
               help="Registered model: NAME (its champion), NAME@ALIAS or NAME/VERSION.")
+@JSON
 @click.pass_context
-def predict(ctx: click.Context, texts: tuple[str, ...], reference: str) -> None:
-    """Emotions of TEXTS: valence, arousal, dominance and the top emotion (VAD model), or the
-    top emotion and its probability (the GoEmotions baseline)."""
+def predict(ctx: click.Context, texts: tuple[str, ...], reference: str, as_json: bool) -> None:
+    """Emotions of TEXTS (`-`: one text per line of standard input): valence, arousal, dominance and
+    the top emotion (VAD model), or the top emotion and its probability (the GoEmotions baseline)."""
+    texts = stdin_lines(texts)
+    if not texts:
+        raise click.ClickException("no texts on standard input")
     model = load_reference(ctx, reference)
-    out = model.predict(list(texts))
-    out.insert(0, "text", [t if len(t) <= 60 else t[:57] + "..." for t in texts])
-    show_frame(out)
+    out = model.predict(texts)
+    out.insert(0, "text", texts if as_json else [t if len(t) <= 60 else t[:57] + "..." for t in texts])
+    show_frame(out, as_json)
 
 
 def _row(text: str) -> list[float]:
@@ -94,30 +113,35 @@ def _row(text: str) -> list[float]:
 @click.option("--to", "target", required=True, help="Format to convert into.")
 @click.option("--scores", is_flag=True, help="Sigmoid scores instead of 0/1 for binary formats.")
 @click.argument("values", nargs=-1, required=True)
+@JSON
 @click.pass_context
-def convert(ctx: click.Context, source: str, target: str, scores: bool, values: tuple[str, ...]) -> None:
+def convert(ctx: click.Context, source: str, target: str, scores: bool, values: tuple[str, ...], as_json: bool) -> None:
     """Convert emotion labels between formats with the label mapper. Each VALUES is one item,
-    comma-separated on the harmonized [0, 1] scale: `emopipe convert --from nrc_vad --to emolex8 0.9,0.6,0.7`."""
-    rows = [_row(v) for v in values]
+    comma-separated on the harmonized [0, 1] scale: `emopipe convert --from nrc_vad --to emolex8 0.9,0.6,0.7`
+    (`-`: one item per line of standard input)."""
+    rows = [_row(v) for v in stdin_lines(values)]
     model = load_reference(ctx, MAPPER)
     try:
         out = model.predict({"from": source, "to": target, "values": rows}, params={"scores": scores})
     except ValueError as err:
         raise click.ClickException(str(err)) from err
-    show_frame(out)
+    show_frame(out, as_json)
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--dataset", type=click.Choice(["meld", "emorynlp"]), default="meld", show_default=True,
               help="Which EACL model (its label set).")
 @click.option("--model", "reference", default=None, help="Registered model instead: NAME, NAME@ALIAS or NAME/VERSION.")
+@JSON
 @click.pass_context
-def erc(ctx: click.Context, file: Path, dataset: str, reference: str | None) -> None:
-    """The emotion of every utterance of one conversation in FILE, a JSON-lines file with one
-    `{"speaker": ..., "text": ...}` object per turn, in order."""
+def erc(ctx: click.Context, file: Path, dataset: str, reference: str | None, as_json: bool) -> None:
+    """The emotion of every utterance of one conversation in FILE (`-`: standard input), a JSON-lines
+    file with one `{"speaker": ..., "text": ...}` object per turn, in order."""
+    data = click.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
+    file = "<stdin>" if str(file) == "-" else file
     turns = []
-    for number, raw in enumerate(file.read_bytes().splitlines(), start=1):
+    for number, raw in enumerate(data.splitlines(), start=1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as err:
@@ -135,5 +159,5 @@ def erc(ctx: click.Context, file: Path, dataset: str, reference: str | None) -> 
         raise click.ClickException(f"{file}: no turns")
     model = load_reference(ctx, reference or f"emopipe-eacl-{dataset}")
     out = model.predict(turns)
-    out.insert(2, "text", [str(t["text"])[:60] for t in turns])
-    show_frame(out)
+    out.insert(2, "text", [str(t["text"]) if as_json else str(t["text"])[:60] for t in turns])
+    show_frame(out, as_json)
