@@ -192,13 +192,16 @@ def graphql(port: int, query: str, variables: dict | None = None) -> dict:
 
 
 @contextmanager
-def dagster_services(env: dict, cwd: Path, logs: Path) -> Iterator[int]:
-    """`dagster-webserver` and `dagster-daemon run` on the workspace in `cwd`; yields the webserver's port."""
+def dagster_services(env: dict, cwd: Path, logs: Path, daemon: bool = True) -> Iterator[int]:
+    """`dagster-webserver` (and `dagster-daemon run`) on the workspace in `cwd`, each in its own session
+    so that it and its code server stop together; yields the webserver's port once the code location loaded."""
     port = free_port()
     started = []
+    commands = [("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"])]
+    if daemon:
+        commands.append(("daemon", [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]))
     try:
-        for name, command in (("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"]),
-                              ("daemon", [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"])):
+        for name, command in commands:
             with (logs / f"{name}.log").open("w") as out:
                 started.append(subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
         def location_loaded() -> bool:
