@@ -48,7 +48,7 @@ def test_a_killed_run_frees_its_slot_and_the_next_run_resumes_and_completes(tmp_
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
-    [workdir] = checkpoints.iterdir()
+    [workdir] = [p for p in checkpoints.iterdir() if p.is_dir()]  # beside it: the workdir's lock file
     folder = workdir / "checkpoints"
     done = sorted(int(p.parent.name.split("_")[1]) for p in folder.glob("epoch_*/state.json"))
     assert 2 <= max(done) < EPOCHS - 1
