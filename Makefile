@@ -46,7 +46,7 @@ run: install
 	$(BIN)/emopipe run --select '$(MAIN_SELECTION)'
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 # ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there; hadolint on the cluster image
 $(BIN)/.lint-installed: $(BIN)/.installed
