@@ -41,7 +41,8 @@ EVENTS = """
 query Events($id: ID!) {
   logsForRun(runId: $id, limit: 5000) {
     ... on EventConnection { events { __typename ... on MessageEvent { message stepKey }
-                                      ... on ExecutionStepUpForRetryEvent { error { message causes { message } } } } }
+                                      ... on ExecutionStepUpForRetryEvent { error { message causes { message } } }
+                                      ... on ExecutionStepFailureEvent { error { message stack causes { message } } } } }
   }
 }"""
 

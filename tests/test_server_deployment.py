@@ -42,7 +42,8 @@ def _rest(deployment: Deployment, path: str, **query) -> dict:
 
 def _succeeded(deployment: Deployment, runs: list[dict]) -> None:
     for run in runs:
-        failures = [e["message"] for e in deployment.messages(run["runId"]) if e["__typename"] in ("ExecutionStepFailureEvent", "RunFailureEvent")]
+        failures = [(e["message"], e.get("error")) for e in deployment.messages(run["runId"])
+                    if e["__typename"] in ("ExecutionStepFailureEvent", "RunFailureEvent")]
         assert run["status"] == "SUCCESS", (run["runId"], failures, deployment.logs())
 
 

@@ -26,6 +26,7 @@ from mlflow.models import Model
 from mlflow.tracking import MlflowClient
 from pydantic import Field
 
+from emopipe.atomic import staged_folder
 from emopipe.paths import dagster_home
 from emopipe.tracking.champion import Selection, promote
 from emopipe.tracking.registry import log_served_model
@@ -134,17 +135,13 @@ class MlflowTracking(dg.ConfigurableResource):
         target = cache_root / f"{name}-v{version}"
         if (target / "config.json").exists():
             return target
-        cache_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=cache_root, prefix=f".{target.name}.") as folder:
-            found = self.model_dir(model_uri, Path(folder) / "download")
+        with staged_folder(target) as staging:  # another process putting the same version there first is fine
+            found = self.model_dir(model_uri, staging / ".download")
             if not (found / "config.json").exists():
                 raise ValueError(f"{model_uri} holds no Hugging Face model directory (config.json + tokenizer)")
-            staging = Path(folder) / "staged"
-            shutil.copytree(found, staging)
-            try:
-                staging.rename(target)
-            except OSError:  # another process put the same version there first
-                pass
+            for item in found.iterdir():
+                item.rename(staging / item.name)
+            shutil.rmtree(staging / ".download")
         return target
 
     def end_runs_of(self, dagster_run_id: str, reason: str) -> list[str]:

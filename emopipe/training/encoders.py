@@ -13,6 +13,7 @@ from pathlib import Path
 
 from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, BertTokenizerFast
 
+from emopipe.atomic import staged_folder
 from emopipe.paths import dagster_home
 
 TINY = "tiny-random-bert"
@@ -35,12 +36,13 @@ def resolve_encoder(spec: str) -> str:
 
 
 def build_tiny_encoder(folder: Path, seed: int = 0) -> Path:
-    """A small random BERT and its tokenizer in `folder` (idempotent): fast enough for a smoke run."""
-    if (folder / "config.json").exists():
+    """A small random BERT and its tokenizer in `folder` (idempotent): fast enough for a smoke run.
+    Built in a folder of its own and renamed into place: steps that start at once each build one, and
+    none loads a folder another is still writing."""
+    if (folder / "model.safetensors").exists():
         return folder
     import torch
 
-    folder.mkdir(parents=True, exist_ok=True)
     vocab = _SPECIALS + _WORDS + _CHARS + [f"##{c}" for c in _CHARS]
     # transformers 5 takes the vocabulary itself; a vocab_file argument is ignored and every token becomes [UNK]
     tokenizer = BertTokenizerFast(vocab={token: i for i, token in enumerate(vocab)}, do_lower_case=True)
@@ -49,8 +51,9 @@ def build_tiny_encoder(folder: Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=512)
-    BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
+    with staged_folder(folder) as staging:
+        BertModel(config).save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
     return folder
 
 

@@ -24,14 +24,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from emopipe.atomic import staged_folder
 from emopipe.training import cost
 from emopipe.training.batching import pad, sorted_batches
 
@@ -115,29 +114,23 @@ def build(encoder, depth: int, sequences: Sequence[Sequence[int]], pad_id: int, 
         return LowerStates(folder)
     unique = list(dict.fromkeys(tuple(s) for s in sequences))
     offsets = np.cumsum([0] + [len(s) for s in unique])
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{folder.name}."))
     was_training = encoder.training
     try:
-        states = np.lib.format.open_memmap(staging / "states.npy", mode="w+", dtype=np.float16,
-                                           shape=(int(offsets[-1]), encoder.config.hidden_size))
-        encoder.eval()  # dropout off: the cached states are the frozen layers' deterministic output
-        for idx in sorted_batches([len(s) for s in unique], batch_size):
-            input_ids, mask = pad([list(unique[i]) for i in idx], pad_id)
-            hidden = _lower(encoder, depth, input_ids.to(device), mask.to(device)).float().cpu().numpy()
-            for row, i in enumerate(idx):
-                states[offsets[i]:offsets[i + 1]] = hidden[row, :len(unique[i])]
-        states.flush()
-        del states
-        np.save(staging / "offsets.npy", offsets)
-        np.save(staging / "ids.npy", np.asarray([t for s in unique for t in s], dtype=np.int64))
-        try:
-            staging.rename(folder)
-        except OSError:  # another process wrote the same key first
-            pass
+        with staged_folder(folder) as staging:
+            states = np.lib.format.open_memmap(staging / "states.npy", mode="w+", dtype=np.float16,
+                                               shape=(int(offsets[-1]), encoder.config.hidden_size))
+            encoder.eval()  # dropout off: the cached states are the frozen layers' deterministic output
+            for idx in sorted_batches([len(s) for s in unique], batch_size):
+                input_ids, mask = pad([list(unique[i]) for i in idx], pad_id)
+                hidden = _lower(encoder, depth, input_ids.to(device), mask.to(device)).float().cpu().numpy()
+                for row, i in enumerate(idx):
+                    states[offsets[i]:offsets[i + 1]] = hidden[row, :len(unique[i])]
+            states.flush()
+            del states
+            np.save(staging / "offsets.npy", offsets)
+            np.save(staging / "ids.npy", np.asarray([t for s in unique for t in s], dtype=np.int64))
     finally:
         encoder.train(was_training)
-        shutil.rmtree(staging, ignore_errors=True)
     return LowerStates(folder)
 
 

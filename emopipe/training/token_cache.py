@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import polars as pl
 from datasets import Dataset, load_from_disk
 
+from emopipe.atomic import staged_folder
 from emopipe.paths import dagster_home
 from emopipe.training.batching import tokenize
 
@@ -51,11 +50,6 @@ def token_ids(tokenizer, encoder_path: str, texts: pl.Series, max_length: int, c
         return load_from_disk(str(folder))["input_ids"]
     ids = tokenize(tokenizer, texts.to_list(), max_length)
     table = Dataset.from_polars(pl.DataFrame({"input_ids": ids}, schema={"input_ids": pl.List(pl.Int32)}))
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{folder.name}."))  # one per writer: two processes never share one
-    table.save_to_disk(str(staging))
-    try:
-        staging.rename(folder)
-    except OSError:  # another process wrote the same key first; its entry holds the same ids
-        shutil.rmtree(staging, ignore_errors=True)
+    with staged_folder(folder) as staging:  # one per writer; another's entry of the same key holds the same ids
+        table.save_to_disk(str(staging))
     return ids
