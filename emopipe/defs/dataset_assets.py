@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
 from emopipe.defs.pictures import picture_metadata
@@ -14,11 +15,13 @@ from emopipe.labels import conversations, downstream_tasks, mapping, points
 from emopipe.labels import goemotions_vad as gvad
 from emopipe.sources import goemotions as goemo
 
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
+
 
 def dataset_asset(name: str):
     return dg.asset(
         name=name, group_name="datasets", check_specs=[contract_check(name)], owners=OWNERS, kinds={"polars"},
-        code_version="1", automation_condition=dg.AutomationCondition.eager(),  # updates when an input table does
+        code_version=CODE_VERSION, automation_condition=dg.AutomationCondition.eager(),  # updates when an input table does
     )
 
 

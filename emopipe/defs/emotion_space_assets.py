@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.config import asset_config, budget_of, options_of, run_settings
 from emopipe.defs.deployment import training_op_tags
@@ -23,6 +24,8 @@ from emopipe.emotion_space.run import run_label_mapping
 from emopipe.tracking import signatures
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
+
 MAPPER = Served("emopipe-label-mapper", "emopipe.emotion_space.convert:load", convert.EXAMPLE, signatures.LABEL_REQUEST)
 CONTENT = Served("emopipe-content-encoder", "emopipe.emotion_space.content_serving:load", content_serving.EXAMPLE,
                  signatures.TEXTS_AS_FORMAT)
@@ -30,7 +33,7 @@ LabelMappingConfig = asset_config("LabelMappingConfig", {"": MappingOptions}, Ma
 ContentEncodersConfig = asset_config("ContentEncodersConfig", {"": ContentOptions}, ContentBudget)
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version="3")
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, owners=OWNERS, code_version=CODE_VERSION)
 @transient_retries
 def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingConfig, mlflow: MlflowTracking,
                         label_mapping_datasets: pl.DataFrame) -> dg.MaterializeResult:
@@ -49,7 +52,7 @@ def label_mapping_model(context: dg.AssetExecutionContext, config: LabelMappingC
     return materialize_result([registered])
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="3", deps=encoder_deps(),
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version=CODE_VERSION, deps=encoder_deps(),
           op_tags=training_op_tags())
 @transient_retries
 def emotion_content_encoders(context: dg.AssetExecutionContext, config: ContentEncodersConfig, mlflow: MlflowTracking,

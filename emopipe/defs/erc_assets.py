@@ -5,6 +5,7 @@ weighted F1)."""
 import dagster as dg
 import polars as pl
 
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.config import asset_config, budget_of, options_of, run_settings
 from emopipe.defs.deployment import training_op_tags
@@ -18,6 +19,8 @@ from emopipe.erc.run import run_erc
 from emopipe.tracking import signatures
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
+
 READER = "emopipe.erc.serving:load"
 DATASETS = dg.StaticPartitionsDefinition(sorted(LABELS))
 EaclRunConfig = asset_config("EaclRunConfig", {"": EaclOptions}, ErcBudget)
@@ -27,7 +30,7 @@ def registered_name(dataset: str) -> str:
     return f"emopipe-eacl-{dataset}"
 
 
-@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="4", partitions_def=DATASETS,
+@dg.asset(group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version=CODE_VERSION, partitions_def=DATASETS,
           deps=encoder_deps(), op_tags=training_op_tags(),
           automation_condition=dg.AutomationCondition.eager())  # retrains when conversation_utterances changes
 @transient_retries

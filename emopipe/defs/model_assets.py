@@ -4,6 +4,7 @@ the `gpu` pool through the one train-and-register path."""
 import dagster as dg
 import polars as pl
 
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.config import asset_config, budget_of, options_of, run_settings
 from emopipe.defs.deployment import training_op_tags
@@ -15,13 +16,15 @@ from emopipe.dimensional.options import BASELINE_BUDGETS, VAD_BUDGETS, BaselineO
 from emopipe.dimensional.train import train_goemotions_model
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
+
 READER = "emopipe.dimensional.serving:load"
 BaselineConfig = asset_config("BaselineConfig", {"": BaselineOptions}, TextBudget)
 VadConfig = asset_config("VadConfig", {"": VadOptions}, TextBudget)
 
 
 def model_asset(name: str):
-    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="5",
+    return dg.asset(name=name, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version=CODE_VERSION,
                     deps=encoder_deps(), op_tags=training_op_tags())
 
 

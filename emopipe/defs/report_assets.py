@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from emopipe.atomic import atomic_path
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import CHECK_NAME
 from emopipe.defs.dataset_assets import DATASET_ASSETS
@@ -19,6 +20,8 @@ from emopipe.evaluation.report_sections import ReportInputs, ablation_key, repor
 from emopipe.paths import dagster_home
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from emopipe.tracking.run_records import RegistryReader
+
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
 
 TITLE = "emopipe evaluation report"
 REPORTED_ASSETS = sorted({asset for method in METHODS for asset in method.assets})
@@ -66,7 +69,7 @@ def _when(timestamp: float) -> str:
     return f"{datetime.fromtimestamp(timestamp, UTC):%Y-%m-%d %H:%M} UTC"
 
 
-@dg.asset(group_name="reports", kinds={"mlflow", "markdown", "html"}, owners=OWNERS, code_version="1",
+@dg.asset(group_name="reports", kinds={"mlflow", "markdown", "html"}, owners=OWNERS, code_version=CODE_VERSION,
           deps=[dg.AssetKey(a) for a in REPORTED_ASSETS], automation_condition=dg.AutomationCondition.eager())  # re-renders after a model
 def eval_report(context: dg.AssetExecutionContext, mlflow: MlflowTracking) -> dg.MaterializeResult:
     """One Markdown and one self-contained HTML report over every model asset: per method our test

@@ -7,6 +7,7 @@ import dataclasses
 import dagster as dg
 import polars as pl
 
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.config import asset_config, budget_of, options_of, run_settings
 from emopipe.defs.deployment import training_op_tags
@@ -18,6 +19,8 @@ from emopipe.retrofitting.options import BUDGETS, FewShotOptions, RetrofitBudget
 from emopipe.retrofitting.run import run_retrofit
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
+
 REGISTERED = "emopipe-retrofitted-plm"
 READER = "emopipe.retrofitting.serving:load"
 RetrofitConfig = asset_config("RetrofitConfig", {"": RetrofitOptions, "few_shot_": FewShotOptions}, RetrofitBudget)
@@ -28,7 +31,7 @@ def registered_name(index: int, encoder: str) -> str:
     return REGISTERED if index == 0 else f"{REGISTERED}-{encoder.replace('/', '-').lower()}"
 
 
-@dg.asset(name=RETROFITTED_ASSET, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version="3",
+@dg.asset(name=RETROFITTED_ASSET, group_name="models", kinds={"pytorch", "mlflow"}, pool="gpu", owners=OWNERS, code_version=CODE_VERSION,
           op_tags=training_op_tags())
 @transient_retries
 def retrofitted_plm(context: dg.AssetExecutionContext, config: RetrofitConfig, mlflow: MlflowTracking,

@@ -5,18 +5,21 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
+from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
 from emopipe.defs.resources import SourceData
 from emopipe.sources import conversations, corpora, lexicons, sst2_sarcasm
 from emopipe.sources import goemotions as goemo
 
+CODE_VERSION = asset_code_version(__name__)  # changes with this module's code and the method code it imports
+
 
 def source_asset(name: str, kinds: set[str] | None = None):
     """The decorator every source asset shares: group, contract check, owners, kinds."""
     return dg.asset(
         name=name, group_name="sources", check_specs=[contract_check(name)], owners=OWNERS,
-        kinds={"polars", *(kinds or set())}, code_version="1",
+        kinds={"polars", *(kinds or set())}, code_version=CODE_VERSION,
     )
 
 
