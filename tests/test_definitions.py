@@ -29,6 +29,21 @@ def test_workspace_loads_like_the_ui(tmp_path):
     assert "Validation successful for code location emopipe" in done.stderr + done.stdout
 
 
+
+def test_dg_checks_and_lists_the_same_definitions(tmp_path):
+    """[tool.dg] in pyproject.toml: `dg check defs` passes and `dg list defs` shows every asset and check."""
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "VIRTUAL_ENV": str(Path(sys.executable).parents[1]),
+           "DAGSTER_DISABLE_TELEMETRY": "true"}
+    dg_cli = str(Path(sys.executable).with_name("dg"))
+    checked = subprocess.run([dg_cli, "check", "defs"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert checked.returncode == 0 and "All definitions loaded successfully" in checked.stdout + checked.stderr, checked.stderr[-3000:]
+    listed = subprocess.run([dg_cli, "list", "defs", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert listed.returncode == 0, listed.stderr[-3000:]
+    found = json.loads(listed.stdout)
+    graph = defs.resolve_asset_graph()
+    assert {a["asset_key"] for a in found["assets"]} == {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {c["key"] for c in found["asset_checks"]} == {f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys}
+
 def test_groups_and_asset_keys():
     graph = defs.resolve_asset_graph()
     groups: dict[str, set[str]] = {}
