@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from emopipe.defs.dataset_assets import DATASET_ASSETS
 from emopipe.defs.recovery import LOST_DATABASE
 from emopipe.defs.source_assets import SOURCE_ASSETS
+from tests.browser import chromium, full_page_screenshot, screenshot_around, wait_for
 from tests.deployment import Deployment, server_deployment
 
-DATA = [k.to_user_string() for a in [*SOURCE_ASSETS, *DATASET_ASSETS] for k in a.keys]
+SOURCE_KEYS = [k.to_user_string() for a in SOURCE_ASSETS for k in a.keys]
+DATASET_KEYS = [k.to_user_string() for a in DATASET_ASSETS for k in a.keys]
+DATA = SOURCE_KEYS + DATASET_KEYS
+MODEL_KEYS = ["goemotions_baseline", "vad_regressor", "label_mapping_model", "emotion_content_encoders", "retrofitted_plm", "eacl_checkpoints"]
+FEW_SHOT = {"retrofitted_plm": {"config": {"few_shot_sizes": [16], "few_shot_seeds": [0]}}}  # 4 fine-tunes, not 36
 MODELS = ["emopipe-goemotions-baseline", "emopipe-vad-regressor", "emopipe-label-mapper", "emopipe-content-encoder",
           "emopipe-retrofitted-plm", "emopipe-eacl-meld", "emopipe-eacl-emorynlp"]
 
@@ -69,9 +76,8 @@ def test_the_smoke_graph_runs_through_postgres_a_tracking_server_and_concurrent_
     training = [next((s["startTime"], s["endTime"]) for s in run["stepStats"] if s["stepKey"] == "eacl_checkpoints") for run in runs]
     assert _overlap(*training) > 0, training
 
-    few_shot = {"retrofitted_plm": {"config": {"few_shot_sizes": [16], "few_shot_seeds": [0]}}}  # 4 fine-tunes, not 36
     _succeeded(deployment, deployment.wait([deployment.launch(["label_mapping_model", "emotion_content_encoders", "retrofitted_plm",
-                                                               "eval_report"], ops=few_shot)]))
+                                                               "eval_report"], ops=FEW_SHOT)]))
 
     # Over HTTP: every registered model has a champion, and its run names a Dagster run that Postgres holds.
     registered = {m["name"]: m for m in _rest(deployment, "registered-models/search", max_results=100)["registered_models"]}
@@ -88,6 +94,75 @@ def test_the_smoke_graph_runs_through_postgres_a_tracking_server_and_concurrent_
     artifacts = list((deployment.home.parent / "artifacts").rglob("MLmodel"))
     assert len(artifacts) >= len(MODELS), "the tracking server holds the models' artifacts"
 
+
+
+GROUPS = {"sources": SOURCE_KEYS, "datasets": DATASET_KEYS, "models": MODEL_KEYS, "reports": ["eval_report"]}
+REPORT_SECTIONS = ["Summary", "Dimensional VAD model", "Emotion Embeddings", "Retrofitting", "EACL", "Data contracts", "Lineage"]
+DECODED = "return arguments[0].complete && arguments[0].naturalWidth"  # 0 for a picture the browser could not decode
+REPORT_PICTURES = {"goemotions_baseline", "vad_regressor", "label_mapping_model", "retrofitted_plm", "eacl_checkpoints[meld]",
+                   "eacl_checkpoints[emorynlp]"}
+
+
+def _built(deployment: Deployment) -> Path:
+    """The report, after every model: already there after the test above, built here when this test runs alone."""
+    report = deployment.home / "reports" / "eval_report.html"
+    if not report.is_file():
+        _succeeded(deployment, deployment.wait([deployment.launch(MODEL_KEYS[:5], ops=FEW_SHOT)]))
+        _succeeded(deployment, deployment.wait([deployment.launch(["eacl_checkpoints"], partition=p) for p in ("meld", "emorynlp")]))
+        _succeeded(deployment, deployment.wait([deployment.launch(["eval_report"])]))
+    return report
+
+
+def _open(browser, url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(url)
+    for skip in browser.find_elements(By.XPATH, "//button[normalize-space()='Skip']"):  # the UI's first-visit community dialog
+        skip.click()
+
+
+def _lines(browser) -> set[str]:
+    from selenium.webdriver.common.by import By
+
+    return set(browser.find_element(By.TAG_NAME, "body").text.split("\n"))
+
+
+def test_the_asset_graph_a_model_page_and_the_report_in_a_browser(deployment, tmp_path):
+    """Headless Chromium on the webserver of this deployment: each group's lineage graph shows every
+    asset key of the group; vad_regressor's page opens its confusion-matrix picture; the HTML report
+    shows every section and every model's picture, decoded. Screenshots go to $EMOPIPE_SCREENSHOTS
+    (README's come from there), else to the test's folder."""
+    from selenium.webdriver.common.by import By
+
+    report = _built(deployment)
+    shots = Path(os.environ.get("EMOPIPE_SCREENSHOTS") or tmp_path)
+    base = f"http://127.0.0.1:{deployment.port}"
+    with chromium(1600, 3000) as browser:  # tall: the graph renders only the nodes inside the window
+        for group, keys in GROUPS.items():
+            _open(browser, f"{base}/locations/emopipe/asset-groups/{group}/lineage")
+            wait_for(lambda keys=keys: set(keys) <= _lines(browser), f"the {group} group's assets {keys}")
+            if group == "models":
+                screenshot_around(browser, shots / "ui-models-lineage.png", keys)
+        _open(browser, f"{base}/assets/vad_regressor")
+        show = wait_for(lambda: browser.find_elements(By.XPATH, "//a[normalize-space()='[Show Markdown]']"), "the picture's [Show Markdown] link")
+        show[0].click()
+        picture = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".bp5-dialog img[src^='data:image/png;base64,']"),
+                           "the confusion matrix in its dialog")[0]
+        assert picture.get_attribute("alt") == "emopipe-vad-regressor_confusion_matrix"
+        assert wait_for(lambda: browser.execute_script(DECODED, picture), "a decoded picture") > 100
+        browser.save_screenshot(str(shots / "ui-model-picture.png"))
+
+        _open(browser, report.as_uri())
+        headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
+        places = [next((i for i, h in enumerate(headings) if h.startswith(s)), None) for s in REPORT_SECTIONS]
+        assert None not in places and places == sorted(places), headings  # every section, in order
+        images = browser.find_elements(By.TAG_NAME, "img")
+        assert {i.get_attribute("alt").split(":")[0] for i in images} == REPORT_PICTURES
+        widths = [browser.execute_script(DECODED, i) for i in images]
+        assert all(w > 100 for w in widths), widths
+        browser.save_screenshot(str(shots / "report-top.png"))
+        full_page_screenshot(browser, shots / "report.png")
+    assert all((shots / name).stat().st_size > 10_000 for name in ("ui-models-lineage.png", "ui-model-picture.png", "report.png"))
 
 def _versions(deployment: Deployment, name: str) -> int:
     return len(_rest(deployment, "model-versions/search", filter=f"name='{name}'").get("model_versions", []))
