@@ -6,6 +6,7 @@ import json
 
 import dagster as dg
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from emopipe.cli import main
@@ -13,6 +14,7 @@ from emopipe.defs.emotion_space_assets import label_mapping_model
 from emopipe.defs.erc_assets import eacl_checkpoints
 from emopipe.defs.model_assets import vad_regressor
 from emopipe.defs.resources import ParquetTables, SourceData
+from emopipe.defs.source_files import observe_source_files
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
 from tests.fixture_files import write_mirror
@@ -31,9 +33,13 @@ def registry(tmp_path_factory):
         (root / "home").mkdir()
         resources = {"data": SourceData(data_dir=str(root / "mirror"), sha256_overrides=hashes, offline=True),
                      "io_manager": ParquetTables(), "mlflow": MlflowTracking()}
-        assets = [*DATA_ASSETS, label_mapping_model, vad_regressor, eacl_checkpoints]
+        # `emopipe run --config` reads the same mirror: the files it observes are the ones the tables were built from
+        (root / "run.yaml").write_text(yaml.safe_dump({"resources": {"data": {"config": {
+            "data_dir": str(root / "mirror"), "offline": True, "sha256_overrides": hashes}}}}))
+        assets = [observe_source_files, *DATA_ASSETS, label_mapping_model, vad_regressor, eacl_checkpoints]
+        files = [k.to_user_string() for k in observe_source_files.keys]
         with dg.DagsterInstance.get() as instance:
-            for selection, partition in ((["*label_mapping_model", "*vad_regressor", "*conversation_utterances"], None),
+            for selection, partition in ((files, None), (["*label_mapping_model", "*vad_regressor", "*conversation_utterances"], None),
                                          (["eacl_checkpoints"], "meld")):
                 result = dg.materialize(assets, selection=selection, partition_key=partition, resources=resources, instance=instance,
                                         raise_on_error=False)
@@ -101,9 +107,10 @@ def test_erc_reads_a_conversation_and_points_at_bad_lines(registry, tmp_path):
 
 
 def test_run_lists_only_what_is_missing_or_stale(registry):
-    fresh = cli("run", "--dry-run", "--select", "*label_mapping_model")
-    assert fresh.exit_code == 0 and "everything is up to date" in fresh.output
-    plan = cli("run", "--dry-run").output
+    config = str(registry / "run.yaml")
+    fresh = cli("run", "--dry-run", "--select", "*label_mapping_model", "--config", config)
+    assert fresh.exit_code == 0 and "everything is up to date" in fresh.output, fresh.output
+    plan = cli("run", "--dry-run", "--config", config).output
     assert "to build: goemotions_baseline" in plan and "to build: eacl_checkpoints [emorynlp]" in plan
     assert "to build: label_mapping_model" not in plan and "to build: vad_regressor" not in plan
 
@@ -122,7 +129,8 @@ def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(t
     monkeypatch.setattr("emopipe.cli.build._materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
     done = cli("run")
     assert done.exit_code == 0
-    first, *rest = calls
+    observed, first, *rest = calls
+    assert observed == (sorted(k.to_user_string() for k in observe_source_files.keys), None)  # the source files, observed first
     assert "goemotions_baseline" in first[0] and "eacl_checkpoints" not in first[0] and "eval_report" not in first[0]
     assert rest == [(["eacl_checkpoints"], "emorynlp"), (["eacl_checkpoints"], "meld"), (["eval_report"], None)]
     summary = done.output.strip().splitlines()[-2:]  # what was built, how long, where the report is
@@ -151,6 +159,46 @@ def test_run_passes_resource_config_to_every_run(tmp_path):
                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "home" / "tables" / "goemotions.parquet").is_file()
+
+
+def test_a_changed_source_file_makes_its_table_stale_and_run_rebuilds_it(tmp_path, monkeypatch):
+    """No hand-made cursor: the files are observed (source_files/*), and Dagster's stale status, asked
+    over its GraphQL API, says which tables read other files than are there now."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.fixture_files import rewrite
+
+    mirror = tmp_path / "mirror"
+    hashes = write_mirror(mirror)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    resources = {"data": SourceData(data_dir=str(mirror), sha256_overrides=hashes, offline=True), "io_manager": ParquetTables()}
+    with dg.DagsterInstance.get() as instance:  # built as `emopipe run` builds: the files observed, then the tables
+        for selection in ([k.to_user_string() for k in observe_source_files.keys], ["goemotions", "emobank"]):
+            result = dg.materialize([observe_source_files, *DATA_ASSETS], selection=selection, resources=resources,
+                                    instance=instance, raise_on_error=False)
+            assert result.success, failure_text(result)
+    env = {**os.environ, "EMOPIPE_OFFLINE": "1"}
+    env.pop("EMOPIPE_DATA_DIR", None)
+
+    def run(overrides: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
+        config = tmp_path / "run.yaml"
+        config.write_text(yaml.safe_dump({"resources": {"data": {"config": {"data_dir": str(mirror), "offline": True,
+                                                                             "sha256_overrides": overrides}}}}))
+        return subprocess.run([str(Path(sys.executable).parent / "emopipe"), "run", "--select", "key:goemotions or key:emobank",
+                               "--config", str(config), *extra], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    again = run(hashes)
+    assert again.returncode == 0 and "everything is up to date" in again.stdout, again.stdout + again.stderr[-2000:]
+    emobank = (mirror / "emobank" / "emobank.csv").read_bytes()
+    vetted = rewrite(mirror, "emobank/emobank.csv", emobank + emobank.splitlines()[-1].replace(b",", b"x,", 1) + b"\n", hashes)
+    plan = run(hashes, "--dry-run")  # observed: the table is stale, whether or not the new bytes are vetted yet
+    assert "to build: emobank" in plan.stdout and "goemotions" not in plan.stdout, plan.stdout + plan.stderr[-2000:]
+    rebuilt = run(vetted)
+    assert rebuilt.returncode == 0 and "built 1 asset in" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr[-2000:]
 
 
 def test_a_file_that_is_not_utf8_is_an_error_naming_its_line(tmp_path):

@@ -49,7 +49,8 @@ def test_groups_and_asset_keys():
     groups: dict[str, set[str]] = {}
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
-    assert groups == {"sources": SOURCES, "datasets": DATASETS, "models": MODELS, "reports": {"eval_report"}}
+    assert groups == {"source_files": {f"source_files/{name}" for name in SOURCES}, "sources": SOURCES, "datasets": DATASETS,
+                      "models": MODELS, "reports": {"eval_report"}}
 
 
 def test_every_table_has_a_blocking_contract_check():
@@ -115,4 +116,7 @@ def test_readme_starts_with_the_two_commands_and_draws_the_real_graph():
     mermaid = readme.split("```mermaid\n", 1)[1].split("```", 1)[0]
     drawn = {tuple(part.strip() for part in line.split("-->")) for line in mermaid.splitlines() if "-->" in line}
     graph = defs.resolve_asset_graph()
-    assert drawn == {(p.to_user_string(), k.to_user_string()) for k in graph.get_all_asset_keys() for p in graph.get(k).parent_keys}
+    # every edge but the source files' (source_files/x --> x), which the text below the graph names
+    assert drawn == {(p.to_user_string(), k.to_user_string()) for k in graph.get_all_asset_keys() for p in graph.get(k).parent_keys
+                     if p.path[0] != "source_files"}
+    assert "`source_files`" in readme.split("```mermaid\n", 1)[1]

@@ -21,9 +21,11 @@ import pytest
 from emopipe.defs.dataset_assets import DATASET_ASSETS
 from emopipe.defs.recovery import LOST_DATABASE
 from emopipe.defs.source_assets import SOURCE_ASSETS
+from emopipe.defs.source_files import observe_source_files
 from tests.browser import chromium, full_page_screenshot, screenshot_around, wait_for
 from tests.deployment import Deployment, server_deployment
 
+FILE_KEYS = [k.to_user_string() for k in observe_source_files.keys]
 SOURCE_KEYS = [k.to_user_string() for a in SOURCE_ASSETS for k in a.keys]
 DATASET_KEYS = [k.to_user_string() for a in DATASET_ASSETS for k in a.keys]
 DATA = SOURCE_KEYS + DATASET_KEYS
@@ -96,7 +98,7 @@ def test_the_smoke_graph_runs_through_postgres_a_tracking_server_and_concurrent_
 
 
 
-GROUPS = {"sources": SOURCE_KEYS, "datasets": DATASET_KEYS, "models": MODEL_KEYS, "reports": ["eval_report"]}
+GROUPS = {"source_files": FILE_KEYS, "sources": SOURCE_KEYS, "datasets": DATASET_KEYS, "models": MODEL_KEYS, "reports": ["eval_report"]}
 REPORT_SECTIONS = ["Summary", "Dimensional VAD model", "Emotion Embeddings", "Retrofitting", "EACL", "Data contracts", "Lineage"]
 DECODED = "return arguments[0].complete && arguments[0].naturalWidth"  # 0 for a picture the browser could not decode
 REPORT_PICTURES = {"goemotions_baseline", "vad_regressor", "label_mapping_model", "retrofitted_plm", "eacl_checkpoints[meld]",
@@ -140,7 +142,8 @@ def test_the_asset_graph_a_model_page_and_the_report_in_a_browser(deployment, tm
     with chromium(1600, 3000) as browser:  # tall: the graph renders only the nodes inside the window
         for group, keys in GROUPS.items():
             _open(browser, f"{base}/locations/emopipe/asset-groups/{group}/lineage")
-            wait_for(lambda keys=keys: set(keys) <= _lines(browser), f"the {group} group's assets {keys}")
+            # a node is labelled with its key, or the key's last part (source_files/goemotions: goemotions)
+            wait_for(lambda keys=keys: all({k, k.split("/")[-1]} & _lines(browser) for k in keys), f"the {group} group's assets {keys}")
             if group == "models":
                 screenshot_around(browser, shots / "ui-models-lineage.png", keys)
         _open(browser, f"{base}/assets/vad_regressor")

@@ -19,7 +19,8 @@ from emopipe.cli.common import registry_uri
               help="Run config (YAML or JSON, Dagster's `ops: {asset: {config: ...}}`); each run gets the entries of its assets.")
 @click.option("--dry-run", is_flag=True, help="Only list what is missing or stale.")
 def run(select: str, config_file: Path | None, dry_run: bool) -> None:
-    """Materialize what is missing or stale in SELECT, in dependency order: unpartitioned assets in
+    """Materialize what is missing or stale in SELECT, in dependency order (after observing the source
+    files upstream of it, so a changed file counts): unpartitioned assets in
     one run, then each stale `eacl_checkpoints` partition, then `eval_report`. Nothing changed:
     nothing runs. Runs left behind by a killed process are marked failed first (their pool slots
     freed, their MLflow runs ended), and their training resumes from the last finished epoch. Ends
@@ -39,11 +40,15 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
                                    "(it and everything upstream), 'key:\"vad_regressor\" or key:\"goemotions_baseline\"', "
                                    "'+key:\"vad_regressor\"' (one level upstream)") from err
     config = _run_config(config_file) if config_file else None
-    with dg.DagsterInstance.get() as instance:
-        if deployment() == "local" and not dry_run:
+    if deployment() == "local" and not dry_run:
+        with dg.DagsterInstance.get() as instance:
             recover_dead_runs(instance, MlflowTracking(tracking_uri=registry_uri(click.get_current_context())),
                               log=lambda line: click.echo(line, err=True))
-        plan = outdated(defs, instance, select)
+    graph = defs.resolve_asset_graph()
+    files = sorted(k.to_user_string() for k in dg.AssetSelection.from_string(select).upstream_source_assets().resolve(graph))
+    if files:  # the source files as they are now: a changed one makes its table stale
+        _materialize(files, config=config)
+    plan = outdated(defs, select)
     if not plan:
         click.echo(f"{select}: everything is up to date")
         return
@@ -56,13 +61,14 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     if plain:
         _materialize(plain, config=config)
         built += plain
-    with dg.DagsterInstance.get() as instance:  # upstream runs may have made more partitions stale
-        plan = outdated(defs, instance, select)
+    selected = dg.AssetSelection.from_string(select).resolve(graph)
+    if any(spec.partitions_def is not None for spec in defs.resolve_all_asset_specs() if spec.key in selected):
+        plan = outdated(defs, select)  # upstream runs may have made more partitions stale
     for key, partitions in plan.items():
         for partition in partitions if partitions != [None] else ():
             _materialize([key], partition, config=config)
             built.append(f"{key}[{partition}]")
-    report = dg.AssetKey("eval_report") in dg.AssetSelection.from_string(select).resolve(defs.resolve_asset_graph())
+    report = dg.AssetKey("eval_report") in selected
     if report:
         _materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
         built.append("eval_report")

@@ -1,5 +1,5 @@
 """Automation: a weekly retrain of every model (and so the report), a sensor that notices a source
-file whose sha256 differs from the one recorded at its table's last materialization, and
+table whose files' latest observation differs from the one its last materialization read, and
 declarative conditions that carry updates down the graph: datasets, `eacl_checkpoints` (one run per
 partition) and `eval_report` update when their inputs do (the daemon's
 `default_automation_condition_sensor`, started with `dagster dev`, evaluates them)."""
@@ -7,13 +7,14 @@ partition) and `eval_report` update when their inputs do (the daemon's
 import hashlib
 import json
 import os
-from pathlib import Path
 
 import dagster as dg
 
 from emopipe.defs.erc_assets import DATASETS
-from emopipe.defs.resources import recorded
+from emopipe.defs.source_files import TABLE_DATASETS, files_key
 
+# The tags Dagster writes on every observation and materialization (its data-versioning record)
+DATA_VERSION_TAG, INPUT_DATA_VERSION_TAG = "dagster/data_version", "dagster/input_data_version"
 RETRAIN_CRON_ENV = "EMOPIPE_RETRAIN_CRON"
 DEFAULT_RETRAIN_CRON = "0 3 * * 0"  # Sundays 03:00
 UNPARTITIONED_MODELS = ["goemotions_baseline", "vad_regressor", "label_mapping_model", "emotion_content_encoders", "retrofitted_plm"]
@@ -36,50 +37,39 @@ def weekly_retrain(context: dg.ScheduleEvaluationContext):
         yield dg.RunRequest(run_key=f"eacl-{dataset}-{tick}", asset_selection=[dg.AssetKey("eacl_checkpoints")], partition_key=dataset)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def changed_tables(instance: dg.DagsterInstance, keys: list[dg.AssetKey], known: dict) -> tuple[list[str], dict, dict]:
-    """Tables whose source files now hash differently from what their last materialization recorded.
-    `known` caches {path: [mtime, size, sha256]} so an unchanged file is not hashed again."""
-    changed, now, reasons = [], {}, {}
-    for key, event in instance.get_latest_materialization_events(keys).items():
-        for path, source in recorded(event, "source_files", {}).items():
-            local = Path(source.get("read_from", ""))
-            if not local.is_file():
-                continue  # moved or not downloaded here: the next materialization resolves it again
-            stat = local.stat()
-            cached = known.get(str(local))
-            sha = cached[2] if cached and cached[:2] == [stat.st_mtime, stat.st_size] else _sha256(local)
-            now[str(local)] = [stat.st_mtime, stat.st_size, sha]
-            if sha != source.get("sha256"):
-                changed.append(key.to_user_string())
-                reasons[key.to_user_string()] = f"{path}: sha256 {sha[:12]}... differs from {source.get('sha256', '?')[:12]}... recorded"
-    return sorted(set(changed)), now, reasons
+def changed_tables(instance: dg.DagsterInstance, tables: list[str]) -> dict[str, str]:
+    """Source table -> why it is out of date: the latest observation of its files (`source_files/<table>`)
+    has a data version other than the one recorded when the table was last materialized. Tables never
+    materialized, or whose files were never observed, are left to `emopipe run`."""
+    changed = {}
+    for table in tables:
+        files = files_key(table)
+        observed = instance.fetch_observations(files, limit=1).records
+        materialized = instance.get_latest_materialization_event(dg.AssetKey(table))
+        if not observed or materialized is None:
+            continue
+        now = (observed[0].event_log_entry.asset_observation.tags or {}).get(DATA_VERSION_TAG)
+        then = (materialized.asset_materialization.tags or {}).get(f"{INPUT_DATA_VERSION_TAG}/{files.to_user_string()}")
+        if now and now != then:
+            changed[table] = f"{files.to_user_string()}: data version {now} observed, {then} when {table} was materialized"
+    return changed
 
 
 @dg.sensor(name="source_files_changed", minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
            target=dg.AssetSelection.groups("sources", "datasets", "models"),
-           description="Re-materializes every table fed by a source file whose sha256 differs from the one recorded at the "
-                       "table's last materialization, and everything downstream (partitioned models and the report follow "
-                       "by their automation conditions). A file whose new hash is not vetted fails its step with a checksum "
-                       "error and the previous table stays.")
+           description="Re-materializes every table whose source files' latest observation (group source_files, observed "
+                       "hourly) differs from the one recorded at the table's last materialization, and everything downstream "
+                       "(partitioned models and the report follow by their automation conditions). A file whose new hash is "
+                       "not vetted fails its step with a checksum error and the previous table stays.")
 def source_files_changed(context: dg.SensorEvaluationContext):
-    graph = context.repository_def.asset_graph
-    tables = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name in ("sources", "datasets")]
-    changed, known, reasons = changed_tables(context.instance, tables, json.loads(context.cursor or "{}"))
-    context.update_cursor(json.dumps(known))
-    if not changed:
-        return dg.SkipReason("every source file matches the sha256 recorded at its table's last materialization")
-    selection = (dg.AssetSelection.assets(*changed).downstream() - dg.AssetSelection.assets(*FOLLOWERS).downstream())
-    keys = sorted(selection.resolve(graph))
+    reasons = changed_tables(context.instance, list(TABLE_DATASETS))
+    if not reasons:
+        return dg.SkipReason("every source table was materialized from the files its latest observation saw")
+    changed = sorted(reasons)
+    assets = set(context.repository_def.assets_defs_by_key.values())
+    keys = sorted((dg.AssetSelection.assets(*changed).downstream() - dg.AssetSelection.assets(*FOLLOWERS).downstream()).resolve(assets))
     context.log.info("; ".join(reasons.values()))
-    # One request per set of new hashes: a run in flight or one that failed on an unvetted hash is not requested again.
+    # One request per set of new versions: a run in flight or one that failed on an unvetted hash is not requested again.
     run_key = hashlib.sha256(json.dumps(sorted(reasons.items())).encode()).hexdigest()[:16]
     return dg.RunRequest(run_key=f"sources-{run_key}", asset_selection=keys, tags={"emopipe/changed_sources": ",".join(changed)})
 

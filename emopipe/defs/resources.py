@@ -34,6 +34,11 @@ class SourceData(dg.ConfigurableResource):
             sha256_overrides=self.sha256_overrides,
         )
 
+    def observe(self, datasets: list[str]) -> dict[str, dict[str, str]]:
+        """Registry path -> {sha256, read_from} of every file of `datasets`, as they are here now (nothing downloaded)."""
+        resolver = self.resolver()
+        return {f.path: resolver.observed(f.path) for dataset in datasets for f in files_of(dataset)}
+
     def fetch(self, dataset: str, only: tuple[str, ...] = ()) -> tuple[dict[str, Path], dict]:
         """The registered files of `dataset` (or just the paths in `only`), verified, and a lineage
         record for the asset metadata."""

@@ -9,6 +9,7 @@ from emopipe.code_version import asset_code_version
 from emopipe.defs import OWNERS
 from emopipe.defs.contracts import contract_check, validated
 from emopipe.defs.resources import SourceData
+from emopipe.defs.source_files import files_key
 from emopipe.sources import conversations, corpora, lexicons, sst2_sarcasm
 from emopipe.sources import goemotions as goemo
 
@@ -16,10 +17,10 @@ CODE_VERSION = asset_code_version(__name__)  # changes with this module's code a
 
 
 def source_asset(name: str, kinds: set[str] | None = None):
-    """The decorator every source asset shares: group, contract check, owners, kinds."""
+    """The decorator every source asset shares: group, contract check, owners, kinds, and its files' asset upstream."""
     return dg.asset(
         name=name, group_name="sources", check_specs=[contract_check(name)], owners=OWNERS,
-        kinds={"polars", *(kinds or set())}, code_version=CODE_VERSION,
+        kinds={"polars", *(kinds or set())}, code_version=CODE_VERSION, deps=[files_key(name)],
     )
 
 

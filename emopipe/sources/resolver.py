@@ -66,6 +66,23 @@ class SourceResolver:
     def expected_sha256(self, path: str) -> str:
         return self.sha256_overrides.get(path, self._entry(path).sha256)
 
+    def locate(self, path: str) -> Path | None:
+        """The local file `resolve` would read (mirror, then cache), unverified; None when it would download."""
+        self._entry(path)
+        for local in ([self.mirror_dir / path] if self.mirror_dir is not None else []) + [self.cache_dir / path]:
+            if local.is_file():
+                return local
+        return None
+
+    def observed(self, path: str) -> dict[str, str]:
+        """What a materialization would read now, without downloading: the local file's sha256 and where
+        it is, or (when it would be downloaded) the sha256 the download must have. A changed or
+        replaced file changes this; `resolve` still refuses one whose hash is not the expected one."""
+        local = self.locate(path)
+        if local is None:
+            return {"sha256": self.expected_sha256(path), "read_from": "download (not here yet)"}
+        return {"sha256": sha256_of(local), "read_from": str(local)}
+
     def resolve(self, path: str) -> Path:
         """The verified local file for a registry path, fetching it into the cache if needed."""
         entry = self._entry(path)

@@ -2,7 +2,6 @@
 sensor that notices a source file whose sha256 changed, and the declarative conditions that carry a
 table's update down to the datasets."""
 
-import json
 import os
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import dagster as dg
 from emopipe.definitions import defs
 from emopipe.defs.automation import DEFAULT_RETRAIN_CRON, UNPARTITIONED_MODELS, source_files_changed, weekly_retrain
 from emopipe.defs.resources import ParquetTables, SourceData
+from emopipe.defs.source_files import TABLE_DATASETS, files_key, observe_source_files
 from tests.defs.helpers import DATA_ASSETS, failure_text
 
 CRON_OF_FRESH_IMPORT = """
@@ -38,8 +38,14 @@ def test_schedule_cron_comes_from_the_environment(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "30 1 * * 3"
 
 
+FILES = [files_key(t).to_user_string() for t in TABLE_DATASETS]
+
+
 def _materialize(resources, instance, selection=None):
-    result = dg.materialize(DATA_ASSETS, selection=selection, resources=resources, instance=instance, raise_on_error=False)
+    """Materialize `selection` (default: every table) of the data half, or observe the source files (`FILES`)."""
+    assets = [observe_source_files, *DATA_ASSETS]
+    selection = selection or [k.to_user_string() for a in DATA_ASSETS for k in a.keys]
+    result = dg.materialize(assets, selection=selection, resources=resources, instance=instance, raise_on_error=False)
     assert result.success, failure_text(result)
 
 
@@ -49,29 +55,31 @@ def _materialized_data_half(mirror, home):
     instance = dg.DagsterInstance.ephemeral()
     resources = {"data": SourceData(data_dir=str(root), sha256_overrides=hashes, offline=True),
                  "io_manager": ParquetTables(base_dir=str(home / "tables"))}
+    _materialize(resources, instance, FILES)  # observed first, as `emopipe run` does: each table records what it read
     _materialize(resources, instance)
     return instance, resources
 
 
 def test_sensor_requests_what_a_changed_source_file_feeds(mirror, home):
     root, hashes = mirror
-    instance, _ = _materialized_data_half(mirror, home)
+    instance, resources = _materialized_data_half(mirror, home)  # the files observed, then every table built
 
-    def tick(cursor=None):
-        context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
-        return source_files_changed(context), context.cursor
+    def tick():
+        return source_files_changed(dg.build_sensor_context(instance=instance, definitions=defs))
 
-    quiet, cursor = tick()
-    assert isinstance(quiet, dg.SkipReason)
+    assert isinstance(tick(), dg.SkipReason)
     emobank = root / "emobank" / "emobank.csv"
     emobank.write_text(emobank.read_text() + emobank.read_text().splitlines()[-1].replace(",", "x,", 1) + "\n")
-    request, cursor = tick(cursor)
+    assert isinstance(tick(), dg.SkipReason)  # not observed yet
+    _materialize(resources, instance, FILES)  # the hourly observation
+    observed = instance.fetch_observations(files_key("emobank"), limit=1).records[0].event_log_entry.asset_observation
+    assert observed.metadata["files"].data["emobank/emobank.csv"]["sha256"] != hashes["emobank/emobank.csv"]
+    request = tick()
     selected = {k.to_user_string() for k in request.asset_selection}
     assert {"emobank", "label_mapping_datasets", "label_mapping_model", "emotion_content_encoders"} <= selected
     assert not selected & {"goemotions", "meld", "eacl_checkpoints", "eval_report", "goemotions_baseline"}
-    again, _ = tick(cursor)
-    assert again.run_key == request.run_key  # the same change is one request, however many ticks see it
-    assert json.loads(cursor)[str(emobank)][2] != hashes["emobank/emobank.csv"]
+    assert tick().run_key == request.run_key  # the same change is one request, however many ticks see it
+    assert request.tags["emopipe/changed_sources"] == "emobank"
 
 
 def test_datasets_update_when_their_inputs_do(mirror, home):
