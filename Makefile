@@ -29,10 +29,16 @@ export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR ?= false
 TORCH ?= torch==2.13.0
 TORCH_INDEX ?=
 
+# `make run` installs what emopipe needs to run; `make test` adds the test extra (pytest, selenium, dg, the cluster packages).
 $(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "emopipe needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) -V 2>&1). Run make with PYTHON=python3.11 (or newer)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install --quiet '$(TORCH)' $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.test-installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -45,7 +51,7 @@ run: install
 	$(if $(filter gpu,$(EMOPIPE_PROFILE)),HF_HUB_OFFLINE=$(FETCH_OFFLINE) $(BIN)/emopipe fetch-models --profile gpu)
 	$(BIN)/emopipe run --select '$(MAIN_SELECTION)'
 
-test: install
+test: $(BIN)/.test-installed
 	$(BIN)/python -m pytest -q --durations=15
 
 # ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there; hadolint on the cluster image
