@@ -34,7 +34,7 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     from emopipe.tracking.mlflow_tracking import MlflowTracking
 
     try:
-        dg.AssetSelection.from_string(select)
+        selection = dg.AssetSelection.from_string(select)
     except dg.DagsterError as err:
         raise click.ClickException(f"--select {select!r} is not a Dagster asset selection ({err}). Examples: '*eval_report' "
                                    "(it and everything upstream), 'key:\"vad_regressor\" or key:\"goemotions_baseline\"', "
@@ -45,7 +45,8 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
             recover_dead_runs(instance, MlflowTracking(tracking_uri=registry_uri(click.get_current_context())),
                               log=lambda line: click.echo(line, err=True))
     graph = defs.resolve_asset_graph()
-    files = sorted(k.to_user_string() for k in dg.AssetSelection.from_string(select).upstream_source_assets().resolve(graph))
+    selected = selection.resolve(graph)
+    files = sorted(k.to_user_string() for k in selection.upstream_source_assets().resolve(graph))
     if files:  # the source files as they are now: a changed one makes its table stale
         _materialize(files, config=config)
     plan = outdated(defs, select)
@@ -61,7 +62,6 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     if plain:
         _materialize(plain, config=config)
         built += plain
-    selected = dg.AssetSelection.from_string(select).resolve(graph)
     if any(spec.partitions_def is not None for spec in defs.resolve_all_asset_specs() if spec.key in selected):
         plan = outdated(defs, select)  # upstream runs may have made more partitions stale
     for key, partitions in plan.items():

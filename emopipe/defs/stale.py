@@ -58,7 +58,7 @@ def outdated(defs: dg.Definitions, selection: str, module: str = MODULE) -> dict
     for key in keys:
         name = key.to_user_string()
         if name in partitioned:
-            by_partition = data[f"p{list(partitioned).index(name)}"]["staleStatusByPartition"]
+            by_partition = data[f"p{list(partitioned).index(name)}"]["staleStatusByPartition"]  # the alias _query gave it
             late = [p for p, s in zip(partitioned[name], by_partition, strict=True) if s in LATE]
         else:
             late = [None] if status.get(name) in LATE else []

@@ -66,13 +66,19 @@ class SourceResolver:
     def expected_sha256(self, path: str) -> str:
         return self.sha256_overrides.get(path, self._entry(path).sha256)
 
-    def locate(self, path: str) -> Path | None:
-        """The local file `resolve` would read (mirror, then cache), unverified; None when it would download."""
+    def _local(self, path: str) -> tuple[Path, str] | None:
+        """(the local file for a registry path, where it is): the mirror first, then the cache; None if neither has it."""
         self._entry(path)
-        for local in ([self.mirror_dir / path] if self.mirror_dir is not None else []) + [self.cache_dir / path]:
-            if local.is_file():
-                return local
+        if self.mirror_dir is not None and (self.mirror_dir / path).is_file():
+            return self.mirror_dir / path, f"the mirror {DATA_DIR_ENV}={self.mirror_dir}"
+        if (self.cache_dir / path).is_file():
+            return self.cache_dir / path, f"the cache {CACHE_DIR_ENV}={self.cache_dir}"
         return None
+
+    def locate(self, path: str) -> Path | None:
+        """The local file `resolve` would read, unverified; None when it would download."""
+        found = self._local(path)
+        return found[0] if found else None
 
     def observed(self, path: str) -> dict[str, str]:
         """What a materialization would read now, without downloading: the local file's sha256 and where
@@ -86,11 +92,10 @@ class SourceResolver:
     def resolve(self, path: str) -> Path:
         """The verified local file for a registry path, fetching it into the cache if needed."""
         entry = self._entry(path)
-        if self.mirror_dir is not None and (self.mirror_dir / path).is_file():
-            return self._verified(self.mirror_dir / path, path, f"the mirror {DATA_DIR_ENV}={self.mirror_dir}")
+        found = self._local(path)
+        if found:
+            return self._verified(found[0], path, found[1])
         cached = self.cache_dir / path
-        if cached.is_file():
-            return self._verified(cached, path, f"the cache {CACHE_DIR_ENV}={self.cache_dir}")
         if self.offline:
             raise SourceUnavailableError(self._missing_message(entry, "offline mode is on"))
         self._download(entry, cached)
