@@ -11,6 +11,7 @@ from data_contracts.datasets import (
     GoEmotionsVad,
     LabelMappingDatasets,
 )
+from data_contracts.scoring import ScoredTexts
 from data_contracts.sources import (
     Emobank,
     Emorynlp,
@@ -42,6 +43,7 @@ CONTRACTS = {
     "label_mapping_datasets": LabelMappingDatasets,
     "conversation_utterances": ConversationUtterances,
     "downstream_tasks": DownstreamTasks,
+    "scored_texts": ScoredTexts,  # plus the label mapper's columns of the format asked for: scoring.scored_texts_contract
 }
 
 __all__ = ["CONTRACTS", *sorted(s.__name__ for s in CONTRACTS.values())]

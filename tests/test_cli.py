@@ -1,25 +1,31 @@
-"""`emopipe` against a registry the smoke pipeline filled (label mapper, VAD model, EACL on MELD):
+"""`emopipe` against a registry the smoke pipeline filled (label mapper, VAD model, GoEmotions baseline, EACL on MELD):
 every command answers, help exists for each, and bad input or a missing model is a clear error
 with a non-zero exit."""
 
 import json
+import re
+from pathlib import Path
 
 import dagster as dg
+import numpy as np
+import pandas as pd
+import polars as pl
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from data_contracts.vocab import GOEMOTIONS_LABELS
 from emopipe.cli import main
 from emopipe.defs.emotion_space_assets import label_mapping_model
 from emopipe.defs.erc_assets import eacl_checkpoints
-from emopipe.defs.model_assets import vad_regressor
+from emopipe.defs.model_assets import goemotions_baseline, vad_regressor
 from emopipe.defs.resources import ParquetTables, SourceData
 from emopipe.defs.source_files import observe_source_files
 from emopipe.tracking.mlflow_tracking import MlflowTracking
 from tests.defs.helpers import DATA_ASSETS, failure_text
 from tests.fixture_files import write_mirror
 
-COMMANDS = ("run", "models", "predict", "convert", "erc", "serve", "fetch-models")
+COMMANDS = ("run", "models", "predict", "convert", "erc", "score", "serve", "fetch-models")
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +42,11 @@ def registry(tmp_path_factory):
         # `emopipe run --config` reads the same mirror: the files it observes are the ones the tables were built from
         (root / "run.yaml").write_text(yaml.safe_dump({"resources": {"data": {"config": {
             "data_dir": str(root / "mirror"), "offline": True, "sha256_overrides": hashes}}}}))
-        assets = [observe_source_files, *DATA_ASSETS, label_mapping_model, vad_regressor, eacl_checkpoints]
+        assets = [observe_source_files, *DATA_ASSETS, label_mapping_model, vad_regressor, goemotions_baseline, eacl_checkpoints]
         files = [k.to_user_string() for k in observe_source_files.keys]
         with dg.DagsterInstance.get() as instance:
-            for selection, partition in ((files, None), (["*label_mapping_model", "*vad_regressor", "*conversation_utterances"], None),
+            models = ["*label_mapping_model", "*vad_regressor", "*goemotions_baseline", "*conversation_utterances"]
+            for selection, partition in ((files, None), (models, None),
                                          (["eacl_checkpoints"], "meld")):
                 result = dg.materialize(assets, selection=selection, partition_key=partition, resources=resources, instance=instance,
                                         raise_on_error=False)
@@ -111,7 +118,7 @@ def test_run_lists_only_what_is_missing_or_stale(registry):
     fresh = cli("run", "--dry-run", "--select", "*label_mapping_model", "--config", config)
     assert fresh.exit_code == 0 and "everything is up to date" in fresh.output, fresh.output
     plan = cli("run", "--dry-run", "--config", config).output
-    assert "to build: goemotions_baseline" in plan and "to build: eacl_checkpoints [emorynlp]" in plan
+    assert "to build: retrofitted_plm" in plan and "to build: eacl_checkpoints [emorynlp]" in plan
     assert "to build: label_mapping_model" not in plan and "to build: vad_regressor" not in plan
 
 
@@ -126,7 +133,7 @@ def test_an_empty_registry_is_a_clear_error(tmp_path, monkeypatch):
 def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # an empty instance: everything is missing
     calls = []
-    monkeypatch.setattr("emopipe.cli.build._materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
+    monkeypatch.setattr("emopipe.cli.build.materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
     done = cli("run")
     assert done.exit_code == 0
     observed, first, *rest = calls
@@ -277,3 +284,77 @@ def test_version_json_and_standard_input(registry, tmp_path):
     assert [t["speaker"] for t in turns] == ["Ross", "Rachel"] and {"turn", "text", "emotion", "score"} <= set(turns[0])
     broken = cli("erc", "-", input='{"speaker": "Ross"\n')
     assert broken.exit_code == 1 and "<stdin>:1: not JSON" in broken.output
+
+
+def test_score_scores_a_corpus_with_the_champions_and_reports_bad_rows_by_line(registry, tmp_path):
+    """`emopipe score` on a JSONL corpus with bad rows: a `scored_texts` partition whose rows are the
+    champions' own predictions for each text (in file order, although scored length-sorted), the
+    label mapper's ekman6 columns, the champion versions and a picture in its metadata, and the bad
+    rows listed by line."""
+    texts = ["I am so happy for you!", "This is the worst day ever, nothing went right and it kept raining.", "meh",
+             "thank you so much", "what a long day it has been, and tomorrow will be longer still, I fear"]
+    corpus = tmp_path / "my corpus.jsonl"
+    corpus.write_bytes(b"\n".join([json.dumps({"text": texts[0]}).encode(), json.dumps({"text": texts[1]}).encode(),
+                                   b'{"text": ""}', b'{"text": "caf\xe9"}', json.dumps({"text": "x" * 100_000}).encode(),
+                                   b'{"text": broken', *[json.dumps({"text": t}).encode() for t in texts[2:]]]) + b"\n")
+    done = cli("score", str(corpus), "--json", "--output", str(tmp_path / "scores.csv"))
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.stdout)
+    assert summary["scored_rows"] == 5 and summary["bad_rows"] == 4
+    assert [(p["line"], p["problem"].split(" (")[0]) for p in summary["left_out"]] == [
+        (3, "empty text"), (4, "not UTF-8"), (5, "text of 100,000 characters, more than 20,000"), (6, "not JSON")]
+    assert summary["champions"] == {"emopipe-vad-regressor": "1", "emopipe-goemotions-baseline": "1", "emopipe-label-mapper": "1"}
+
+    scored = pl.read_parquet(summary["scores"])
+    assert scored["line"].to_list() == [1, 2, 7, 8, 9] and scored["text"].to_list() == texts
+    alone = pd.DataFrame(json.loads(cli("predict", "--json", *texts).stdout))  # the VAD champion, text by text
+    assert np.allclose(scored.select("valence", "arousal", "dominance").to_numpy(), alone[["valence", "arousal", "dominance"]], atol=1e-5)
+    assert scored["vad_emotion"].to_list() == alone["top_emotion"].tolist()
+    probabilities = scored.select([f"prob_{label}" for label in GOEMOTIONS_LABELS]).to_numpy()
+    assert [GOEMOTIONS_LABELS[i] for i in probabilities.argmax(1)] == scored["top_emotion"].to_list()
+    assert np.allclose(probabilities.max(1), scored["probability"].to_numpy())
+    ekman = scored.select([f"ekman6_{e}" for e in ("anger", "disgust", "fear", "joy", "sadness", "surprise")]).to_numpy()
+    assert ((ekman >= 0) & (ekman <= 1)).all() and scored["eacl_emotion"].null_count() == 5
+    assert pl.read_csv(tmp_path / "scores.csv")["text"].to_list() == texts
+
+    with dg.DagsterInstance.get() as instance:
+        assert summary["partition"] in instance.get_dynamic_partitions("scored_texts")
+        record = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=dg.AssetKey("scored_texts"),
+                                                                       asset_partitions=[summary["partition"]]), limit=1).records[0]
+    metadata = record.asset_materialization.metadata
+    assert metadata["dagster/row_count"].value == 5 and re.search(r"\| 4 +\| not UTF-8", metadata["bad_rows_by_line"].value)
+    picture = Path(metadata["distribution_path"].value).read_bytes()
+    assert picture.startswith(b"\x89PNG") and len(picture) > 10_000 and "data:image/png;base64," in metadata["distribution"].value
+
+
+def test_score_reads_conversations_from_standard_input_each_turn_in_its_own_dialogue(registry):
+    """Two interleaved dialogues on standard input: every turn's EACL emotion is the one `emopipe erc`
+    gives for its dialogue alone, so no turn saw another dialogue's past."""
+    first = [("Ross", "We were on a break!"), ("Rachel", "No, we were not."), ("Ross", "Fine.")]
+    second = [("Joey", "How you doin?"), ("Phoebe", "Oh, I'm great, thanks for asking!")]
+    rows = [("a", *first[0]), ("b", *second[0]), ("a", *first[1]), ("b", *second[1]), ("a", *first[2])]
+    talk = "\n".join(json.dumps({"dialogue": d, "speaker": s, "text": t}) for d, s, t in rows) + "\n"
+    done = cli("score", "-", "--json", "--to", "emolex8", input=talk)
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.stdout)
+    assert summary["champions"]["emopipe-eacl-meld"] == "1" and summary["bad_rows"] == 0
+    scored = pl.read_parquet(summary["scores"])
+    assert scored["dialogue"].to_list() == ["a", "b", "a", "b", "a"] and "emolex8_trust" in scored.columns
+    for dialogue, turns in (("a", first), ("b", second)):
+        alone = json.loads(cli("erc", "--json", "-", input="\n".join(json.dumps({"speaker": s, "text": t}) for s, t in turns)).stdout)
+        mine = scored.filter(pl.col("dialogue") == dialogue)
+        assert mine["eacl_emotion"].to_list() == [t["emotion"] for t in alone]
+        assert np.allclose(mine["eacl_score"].to_numpy(), [t["score"] for t in alone], atol=1e-5)
+
+
+def test_score_refuses_what_it_cannot_score_before_any_run(registry, tmp_path):
+    words = tmp_path / "words.csv"
+    words.write_text("id,words\n1,hello\n")
+    missing = cli("score", str(words))
+    assert missing.exit_code == 1 and f"{words}: no `text` column (found id, words)" in missing.output
+    empty = cli("score", "-", input='{"text": ""}\n{"text": "  "}\n')
+    assert empty.exit_code == 1 and "no row of stdin.jsonl can be scored (line 1: empty text; line 2: empty text)" in empty.output
+    assert cli("score", str(words), "--to", "klingon").exit_code == 2
+    talk = '{"dialogue": "a", "speaker": "Ross", "text": "hi"}\n'
+    unknown = cli("score", "-", "--eacl", "emorynlp", input=talk)
+    assert unknown.exit_code == 1 and "no registered model 'emopipe-eacl-emorynlp'" in unknown.output

@@ -50,13 +50,13 @@ def test_groups_and_asset_keys():
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
     assert groups == {"source_files": {f"source_files/{name}" for name in SOURCES}, "sources": SOURCES, "datasets": DATASETS,
-                      "models": MODELS, "reports": {"eval_report"}}
+                      "models": MODELS, "reports": {"eval_report"}, "scoring": {"scored_texts"}}
 
 
 def test_every_table_has_a_blocking_contract_check():
     graph = defs.resolve_asset_graph()
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
-    assert checks == {(name, "data_contract") for name in SOURCES | DATASETS}
+    assert checks == {(name, "data_contract") for name in SOURCES | DATASETS | {"scored_texts"}}
     blocking = [spec for a in graph.assets_defs for spec in a.check_specs]
     assert blocking and all(spec.blocking for spec in blocking)
 
@@ -76,6 +76,7 @@ def test_dependencies_follow_the_design():
     assert parents["retrofitted_plm"] == {"goemotions_vad", "emotion_label_points", "downstream_tasks"}
     assert parents["eacl_checkpoints"] == {"conversation_utterances"}
     assert parents["eval_report"] == MODELS
+    assert parents["scored_texts"] == {"vad_regressor", "goemotions_baseline", "label_mapping_model", "eacl_checkpoints"}
     assert graph.get(dg.AssetKey("eacl_checkpoints")).partitions_def.get_partition_keys() == ["emorynlp", "meld"]
 
 

@@ -2,10 +2,10 @@
 
 Every command reads the MLflow registry at `--tracking-uri` (default `$MLFLOW_TRACKING_URI`, else
 `sqlite:///$DAGSTER_HOME/mlflow.db`). Errors name what is wrong and exit non-zero. `--json` prints
-JSON instead of a table (models, predict, convert, erc); `-` in place of the inputs reads them from
-standard input (predict, convert, erc); `--version` says which emopipe this is. The commands that
+JSON instead of a table (models, predict, convert, erc, score); `-` in place of the inputs reads them
+from standard input (predict, convert, erc, score); `--version` says which emopipe this is. The commands that
 build (`run`, `fetch-models`) are in `build.py`, those that read and serve the registry in
-`registry.py`."""
+`registry.py`, `score` (a corpus, through Dagster) in `score.py`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import click
 
 from emopipe.cli.build import fetch_models, run
 from emopipe.cli.registry import convert, erc, models, predict, serve
+from emopipe.cli.score import score
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,5 +29,5 @@ def main(ctx: click.Context, tracking_uri: str | None) -> None:
     ctx.obj = tracking_uri
 
 
-for command in (run, models, serve, predict, convert, erc, fetch_models):
+for command in (run, models, serve, predict, convert, erc, score, fetch_models):
     main.add_command(command)

@@ -48,7 +48,7 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     selected = selection.resolve(graph)
     files = sorted(k.to_user_string() for k in selection.upstream_source_assets().resolve(graph))
     if files:  # the source files as they are now: a changed one makes its table stale
-        _materialize(files, config=config)
+        materialize(files, config=config)
     plan = outdated(defs, select)
     if not plan:
         click.echo(f"{select}: everything is up to date")
@@ -60,17 +60,17 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     started, built = time.monotonic(), []
     plain = [k for k, parts in plan.items() if parts == [None] and k != "eval_report"]
     if plain:
-        _materialize(plain, config=config)
+        materialize(plain, config=config)
         built += plain
     if any(spec.partitions_def is not None for spec in defs.resolve_all_asset_specs() if spec.key in selected):
         plan = outdated(defs, select)  # upstream runs may have made more partitions stale
     for key, partitions in plan.items():
         for partition in partitions if partitions != [None] else ():
-            _materialize([key], partition, config=config)
+            materialize([key], partition, config=config)
             built.append(f"{key}[{partition}]")
     report = dg.AssetKey("eval_report") in selected
     if report:
-        _materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
+        materialize(["eval_report"], config=config)  # last: it was missing or stale itself, or something it reports on was just built
         built.append("eval_report")
     click.echo(_summary(built, time.monotonic() - started, report))
 
@@ -118,7 +118,8 @@ def _run_config(path: Path) -> dict:
     return config
 
 
-def _materialize(keys: list[str], partition: str | None = None, config: dict | None = None) -> None:
+def materialize(keys: list[str], partition: str | None = None, config: dict | None = None) -> None:
+    """Materialize `keys` (one partition of them) with Dagster's own command, its log on this terminal."""
     import tempfile
 
     import yaml

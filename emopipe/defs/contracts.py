@@ -46,9 +46,10 @@ def _column_schema(schema: type[dy.Schema], df: pl.DataFrame) -> dg.TableSchema:
     )
 
 
-def validated(key: str, df: pl.DataFrame, metadata: dict | None = None) -> Iterator:
-    """Yield the contract check's result and, when it passes, the validated table as the output."""
-    schema = CONTRACTS[key]
+def validated(key: str, df: pl.DataFrame, metadata: dict | None = None, schema: type[dy.Schema] | None = None) -> Iterator:
+    """Yield the contract check's result and, when it passes, the validated table as the output.
+    `schema`: the key's contract extended for this output (a scored corpus's mapped columns)."""
+    schema = schema or CONTRACTS[key]
     result = schema.filter(df, cast=True)
     counts = result.failure.counts()
     if counts:

@@ -11,8 +11,9 @@ from emopipe.atomic import atomic_path
 from emopipe.paths import dagster_home
 
 
-def picture_metadata(name: str, png: bytes, caption: str) -> dict:
-    path = dagster_home() / "figures" / f"{name}.png"
+def picture_metadata(name: str, png: bytes, caption: str, file_name: str | None = None) -> dict:
+    """`name` is the metadata entry; `file_name` (default `name`) the PNG's, for one picture per partition."""
+    path = dagster_home() / "figures" / f"{file_name or name}.png"
     with atomic_path(path) as tmp:
         tmp.write_bytes(png)
     inline = base64.b64encode(png).decode()

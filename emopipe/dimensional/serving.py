@@ -6,7 +6,9 @@ for the VAD model, `svm.safetensors` (the SVM back-classifier as arrays). Nothin
 `load(folder).predict(texts)` gives valence, arousal, dominance and the top label by the model's
 back-classifier (the SVM, or the nearest label point for `classifier: 1nn`), or for the baseline
 the top label and its probability, and for the multi-label baseline also `emotions`, every label
-whose probability is above the threshold (comma-joined; empty when none is)."""
+whose probability is above the threshold (comma-joined; empty when none is). The baseline's
+`params={"probabilities": True}` adds one column per label (`prob_<label>`), what `emopipe score`
+keeps."""
 
 from __future__ import annotations
 
@@ -72,6 +74,8 @@ class TextModelReader:
         frame = pd.DataFrame({"top_emotion": [labels[i] for i in probs.argmax(1)], "probability": probs.max(1)})
         if self.threshold is not None:
             frame["emotions"] = [",".join(labels[j] for j in np.flatnonzero(row > self.threshold)) for row in probs]
+        if params.get("probabilities"):
+            frame = pd.concat([frame, pd.DataFrame(probs, columns=[f"prob_{label}" for label in labels])], axis=1)
         return frame
 
 

@@ -59,13 +59,22 @@ class ConversationReader:
         turns = coerce_conversation(model_input)
         if not turns:
             return pd.DataFrame(columns=COLUMNS)
+        emotions, scores = self.emotions([turns])
+        return pd.DataFrame({"turn": range(len(turns)), "speaker": [s for s, _ in turns], "emotion": emotions, "score": scores})
+
+    def emotions(self, conversations: list[list[tuple[str, str]]]) -> tuple[list[str], list[float]]:
+        """The emotion and score of every turn of every conversation, in order: each turn sees only
+        its own conversation's past, and all prompts go through the model in length-sorted batches
+        (`emopipe score` reads a corpus of conversations in one pass)."""
         budget = self.config["budget"]
-        ids = conversation_prompts(self.tokenizer, [Turn(s, t) for s, t in turns], budget["max_length"], budget["past_turns"])
+        ids = [prompt for turns in conversations
+               for prompt in conversation_prompts(self.tokenizer, [Turn(s, t) for s, t in turns], budget["max_length"], budget["past_turns"])]
+        if not ids:
+            return [], []
         reps = predict(self.model, ids, self.tokenizer.pad_token_id, batch_size=32, bf16=False, fn="represent")
         scores = pair_similarity(torch.as_tensor(reps), self.anchors).numpy()
         labels = self.config["labels"]
-        return pd.DataFrame({"turn": range(len(turns)), "speaker": [s for s, _ in turns],
-                             "emotion": [labels[i] for i in scores.argmax(1)], "score": scores.max(1).astype(float)})
+        return [labels[i] for i in scores.argmax(1)], scores.max(1).astype(float).tolist()
 
 
 def load(folder: Path) -> ConversationReader:

@@ -107,3 +107,28 @@ def anchor_cosine_figure(panels: dict[str, np.ndarray], names: list[str], title:
     fig.colorbar(image, ax=axes[0].tolist(), fraction=0.03, pad=0.02, label="cosine")
     fig.suptitle(title)
     return png_bytes(fig)
+
+
+def scored_corpus_figure(scored: pl.DataFrame, title: str) -> bytes:
+    """A scored corpus at a glance: histograms of valence, arousal and dominance, how often each
+    label is the top emotion, and for conversations how often each EACL emotion is."""
+    conversations = scored["eacl_emotion"].drop_nulls().len() > 0
+    fig = plt.figure(figsize=(15, 9.5 if conversations else 8))
+    grid = fig.add_gridspec(3 if conversations else 2, 3, height_ratios=[1, 1.4, 1] if conversations else [1, 1.4])
+    for col, dimension in enumerate(["valence", "arousal", "dominance"]):
+        ax = fig.add_subplot(grid[0, col])
+        ax.hist(scored[dimension].to_numpy(), bins=40, color="#4c72b0")
+        ax.set(title=dimension, ylabel="texts" if col == 0 else None)
+    counts = scored["top_emotion"].cast(pl.String).value_counts(sort=True)
+    ax = fig.add_subplot(grid[1, :])
+    ax.bar(counts["top_emotion"].to_list(), counts["count"].to_list(), color="#dd8452")
+    ax.set(title="top emotion (GoEmotions baseline)", ylabel="texts")
+    ax.tick_params(axis="x", rotation=60, labelsize=8)
+    if conversations:
+        counts = scored["eacl_emotion"].drop_nulls().cast(pl.String).value_counts(sort=True)
+        ax = fig.add_subplot(grid[2, :])
+        ax.bar(counts["eacl_emotion"].to_list(), counts["count"].to_list(), color="#55a868")
+        ax.set(title="emotion in conversation (EACL)", ylabel="turns")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return png_bytes(fig)

@@ -58,3 +58,11 @@ def load_registered(tracking_uri: str, reference: str) -> tuple[str, mlflow.pyfu
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     return uri, mlflow.pyfunc.load_model(uri)
+
+
+def load_reader(tracking_uri: str, reference: str) -> tuple[str, str, object]:
+    """(name, version, reader) of a registered model: the reader its pyfunc wraps, for callers in this
+    process that pass what the signature does not declare (the baseline's `probabilities`)."""
+    uri, model = load_registered(tracking_uri, reference)
+    name, version = uri.removeprefix("models:/").rsplit("/", 1)
+    return name, version, model.unwrap_python_model().reader
