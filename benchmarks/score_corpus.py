@@ -29,11 +29,11 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serving import cpu  # noqa: E402  (the CPU line every benchmark prints)
+from serving import cpu
 
-from emopipe.scoring.score import BASELINE, VAD_MODEL  # noqa: E402
-from emopipe.tracking.mlflow_tracking import default_tracking_uri  # noqa: E402
-from emopipe.tracking.serving import load_reader  # noqa: E402
+from emopipe.scoring.score import BASELINE, VAD_MODEL
+from emopipe.tracking.mlflow_tracking import default_tracking_uri
+from emopipe.tracking.serving import load_reader
 
 
 def goemotions_texts(n: int) -> list[str]:

@@ -98,7 +98,8 @@ def test_the_smoke_graph_runs_through_postgres_a_tracking_server_and_concurrent_
 
 
 
-GROUPS = {"source_files": FILE_KEYS, "sources": SOURCE_KEYS, "datasets": DATASET_KEYS, "models": MODEL_KEYS, "reports": ["eval_report"]}
+GROUPS = {"source_files": FILE_KEYS, "sources": SOURCE_KEYS, "datasets": DATASET_KEYS, "models": MODEL_KEYS, "reports": ["eval_report"],
+          "scoring": ["scored_texts"]}
 REPORT_SECTIONS = ["Summary", "Dimensional VAD model", "Emotion Embeddings", "Retrofitting", "EACL", "Data contracts", "Lineage"]
 DECODED = "return arguments[0].complete && arguments[0].naturalWidth"  # 0 for a picture the browser could not decode
 REPORT_PICTURES = {"goemotions_baseline", "vad_regressor", "label_mapping_model", "retrofitted_plm", "eacl_checkpoints[meld]",
