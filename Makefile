@@ -21,26 +21,51 @@ endif
 MAIN_SELECTION ?= *eval_report
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR ?= false
 
-.PHONY: install run test lint ui clean
+.PHONY: install run test lint lock ui clean
 
-# The torch build to install before emopipe. The default is the CPU build (this machine's pip
-# finds it on local disk). GPU users: `make run TORCH=torch==2.13.0 TORCH_INDEX=https://download.pytorch.org/whl/cu128`
-# or install their CUDA build into .venv first; pip keeps an installed torch that satisfies torch>=2.6.
+# The torch build, installed first and on its own: the CPU build by default, from PyTorch's CPU index
+# beside PyPI (its `2.13.0+cpu` outranks PyPI's CUDA build of the same release, so no multi-GB
+# download; a machine whose pip finds that wheel on disk takes it from there). GPU users:
+# `make run TORCH_INDEX=https://download.pytorch.org/whl/cu128`, or a CUDA build installed into .venv first.
 TORCH ?= torch==2.13.0
-TORCH_INDEX ?=
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
-# `make run` installs what emopipe needs to run; `make test` adds the test extra (pytest, selenium, dg, the cluster packages).
-$(BIN)/.installed: pyproject.toml
+# Everything else comes from the lock files, exact versions with hashes, generated from pyproject.toml
+# by `make lock`: requirements/run.lock (what `make run` needs), requirements/test.lock (plus the test extra).
+RUN_LOCK := requirements/run.lock
+TEST_LOCK := requirements/test.lock
+UV := uv==0.13.9
+
+$(BIN)/.installed: pyproject.toml $(RUN_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "emopipe needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) -V 2>&1). Run make with PYTHON=python3.11 (or newer)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install --quiet '$(TORCH)' $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install --quiet --retries 1 '$(TORCH)' --extra-index-url $(TORCH_INDEX)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(RUN_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
 
-$(BIN)/.test-installed: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(BIN)/.test-installed: $(BIN)/.installed $(TEST_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(TEST_LOCK)
+	$(BIN)/pip check
 	touch $@
+
+# The lock files from pyproject.toml, for Python 3.11 on Linux. torch is left out (it is installed
+# first, above), but its CPU build's own dependencies are locked: that build comes from pip's
+# find-links when PIP_FIND_LINKS names a folder of wheels (as on machines with torch on disk), else
+# from TORCH_INDEX (uv, unlike pip, stops at an index it cannot reach). Commit them with pyproject.toml.
+TORCH_SOURCE := $(if $(PIP_FIND_LINKS),--find-links $(PIP_FIND_LINKS),--extra-index-url $(TORCH_INDEX))
+lock:
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet '$(UV)'
+	echo '$(TORCH)' > .lock-venv/torch.txt
+	for lock in run test; do \
+	  .lock-venv/bin/uv pip compile pyproject.toml $$([ $$lock = test ] && echo --extra test) --python-version 3.11 \
+	    --python-platform x86_64-manylinux_2_28 --generate-hashes --no-emit-package torch --no-header --quiet \
+	    $(TORCH_SOURCE) --index-strategy unsafe-best-match --constraint .lock-venv/torch.txt \
+	    --output-file requirements/$$lock.lock || exit 1; \
+	done
+	rm -rf .lock-venv
 
 install: $(BIN)/.installed
 
