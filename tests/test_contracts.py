@@ -57,3 +57,24 @@ def test_label_mapping_item_in_two_splits_is_rejected():
             ("warriner_vad__nrc_vad", "calm", "word", "warriner_vad", "valence", 0.6, "test")]
     frame = pl.DataFrame(rows, schema=list(LabelMappingDatasets.columns()), orient="row")
     assert LabelMappingDatasets.filter(frame, cast=True).failure.counts() == {"one_split_per_item": 2}
+
+
+def _scored(**changes) -> pl.DataFrame:
+    from data_contracts.vocab import GOEMOTIONS_LABELS
+
+    row = {"line": 3, "text": "so happy", "dialogue": None, "speaker": None, "valence": 0.9, "arousal": 0.6, "dominance": 0.7,
+           "vad_emotion": "joy", "top_emotion": "joy", "probability": 0.8, "eacl_emotion": None, "eacl_score": None,
+           **{f"prob_{label}": 0.8 if label == "joy" else 0.2 / 27 for label in GOEMOTIONS_LABELS}, "ekman6_joy": 0.9} | changes
+    return pl.DataFrame([row], schema_overrides={c: pl.String for c in ("dialogue", "speaker", "eacl_emotion")} | {"eacl_score": pl.Float64})
+
+
+def test_a_scored_corpus_keeps_the_mapped_columns_and_its_conversation_columns_together():
+    from data_contracts.scoring import scored_texts_contract
+
+    contract = scored_texts_contract("ekman6", ["joy"])
+    assert contract.is_valid(_scored(), cast=True) and "ekman6_joy" in contract.columns()
+    assert contract.is_valid(_scored(dialogue="d1", speaker="Ross", eacl_emotion="joy", eacl_score=0.7), cast=True)
+    half = contract.filter(_scored(dialogue="d1", speaker="Ross"), cast=True).failure.counts()  # a turn without its EACL emotion
+    assert half == {"conversation_columns_together": 1}
+    assert contract.filter(_scored(prob_joy=1.2), cast=True).failure.counts() == {"prob_joy|max": 1}
+    assert not contract.is_valid(_scored(top_emotion="happiness"), cast=True)
