@@ -358,3 +358,40 @@ def test_score_refuses_what_it_cannot_score_before_any_run(registry, tmp_path):
     talk = '{"dialogue": "a", "speaker": "Ross", "text": "hi"}\n'
     unknown = cli("score", "-", "--eacl", "emorynlp", input=talk)
     assert unknown.exit_code == 1 and "no registered model 'emopipe-eacl-emorynlp'" in unknown.output
+
+
+def test_score_draws_a_progress_bar_on_a_terminal_and_logs_progress(registry, tmp_path):
+    """Run as a user does, with standard error on a terminal (a pseudo-terminal here): tqdm's bar
+    is drawn, and the run's log says how far it got."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("id,text\n1,so happy today\n2,\n3,what a terrible idea\n")
+    reader, terminal = pty.openpty()
+    seen = bytearray()
+
+    def drain():  # read as it comes: a full terminal buffer would stop the command
+        while True:
+            try:
+                chunk = os.read(reader, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+    done = subprocess.run([str(Path(sys.executable).with_name("emopipe")), "score", str(corpus)], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=terminal, timeout=600)
+    os.close(terminal)
+    thread.join(timeout=10)
+    os.close(reader)
+    text = seen.decode("utf-8", errors="replace")
+    assert done.returncode == 0, text[-3000:]
+    assert "2/2" in text and "texts/s]" in text  # tqdm: "100%|██████████| 2/2 [00:00<00:00, 9.1texts/s]"
+    assert "scored 2 of 2 texts" in text and "corpus.csv:3: empty text" in done.stdout.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def score(ctx: click.Context, file: Path, input_format: str | None, to_format: s
     _add_partition(request.key)
     if ctx.obj:  # the run reads the registry through its `mlflow` resource, which defaults to this variable
         os.environ["MLFLOW_TRACKING_URI"] = ctx.obj
+    if sys.stderr.isatty():  # the run's standard error is captured by Dagster and mirrored here: draw a bar
+        os.environ["EMOPIPE_PROGRESS_BAR"] = "1"
     materialize(["scored_texts"], request.key)
     _report(request, output, as_json)
 

@@ -1,6 +1,7 @@
 """Group `scoring`: a user's corpus scored with the champions, one dynamic partition per corpus
 (`emopipe score FILE` adds it and materializes it)."""
 
+import os
 import sys
 import time
 
@@ -25,17 +26,21 @@ CODE_VERSION = asset_code_version(__name__)
 CORPORA = dg.DynamicPartitionsDefinition(name="scored_texts")
 
 
-def _progress(context: dg.AssetExecutionContext):
-    """A progress bar on a terminal (the `emopipe score` command's) and a line in the run's log
-    about every 30 s, with the rate and the time left."""
+PROGRESS_BAR_ENV = "EMOPIPE_PROGRESS_BAR"  # set by `emopipe score` when its own standard error is a terminal
+
+
+def _progress(context: dg.AssetExecutionContext, total: int):
+    """A progress bar on the terminal of `emopipe score` (Dagster captures the step's standard error
+    and mirrors it there, so the command says when to draw one) and a line in the run's log about
+    every 30 s, with the rate and the time left."""
     from tqdm import tqdm
 
-    bar = tqdm(unit="texts", file=sys.stderr, disable=not sys.stderr.isatty(), smoothing=0.1)
+    wanted = sys.stderr.isatty() or os.environ.get(PROGRESS_BAR_ENV) == "1"
+    bar = tqdm(total=total, unit="texts", file=sys.stderr, disable=not wanted, smoothing=0.1, mininterval=1.0)
     started = last = time.monotonic()
 
     def report(done: int, total: int) -> None:
         nonlocal last
-        bar.total = total
         bar.update(done - bar.n)
         now = time.monotonic()
         if now - last >= 30 or done == total:
@@ -78,7 +83,7 @@ def scored_texts(context: dg.AssetExecutionContext, mlflow: MlflowTracking):
     context.log.info(f"{request.file_name}: {corpus.rows.height:,} rows to score, {corpus.problems.height:,} left out")
     readers, versions = _readers(mlflow, request, corpus.conversations)
     started = time.monotonic()
-    scored = score_corpus(corpus, readers, request.to_format, progress=_progress(context))
+    scored = score_corpus(corpus, readers, request.to_format, progress=_progress(context, corpus.rows.height))
     seconds = time.monotonic() - started
     picture = scored_corpus_figure(scored, f"{request.file_name}: {scored.height:,} texts") if scored.height else None
     metadata = {
