@@ -21,7 +21,7 @@ endif
 MAIN_SELECTION ?= *eval_report
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR ?= false
 
-.PHONY: install run test lint lock ui clean
+.PHONY: install run test test-newest lint lock ui clean
 
 # The torch build, installed first and on its own: the CPU build by default, from PyTorch's CPU index
 # beside PyPI (its `2.13.0+cpu` outranks PyPI's CUDA build of the same release, so no multi-GB
@@ -78,6 +78,20 @@ run: install
 
 test: $(BIN)/.test-installed
 	$(BIN)/python -m pytest -q --durations=15
+
+# Dagster's newest releases that pyproject.toml admits, unlocked, against the tests of the Dagster
+# surface emopipe uses: definitions and `dg`, the UI's GraphQL, staleness and `emopipe run`,
+# automation, scoring. Without the cluster extra and dg (dagster-dg-cli), whose newest releases pin
+# an older dagster than dagster-webserver's newest does. CI runs it.
+NEWEST := .venv-newest
+test-newest:
+	$(PYTHON) -m venv $(NEWEST)
+	$(NEWEST)/bin/pip install --quiet --upgrade pip
+	$(NEWEST)/bin/python -c "import torch" 2>/dev/null || $(NEWEST)/bin/pip install --quiet --retries 1 '$(TORCH)' --extra-index-url $(TORCH_INDEX)
+	$(NEWEST)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e . 'pytest>=8,<10'
+	$(NEWEST)/bin/python -c 'import dagster, dagster_webserver, dagster_graphql; print("newest admitted: dagster", dagster.__version__, "webserver", dagster_webserver.__version__, "graphql", dagster_graphql.__version__)'
+	$(NEWEST)/bin/python -m pytest -q tests/test_definitions.py tests/test_webserver.py tests/defs/test_automation.py \
+	  tests/test_cli.py -k 'not dg_checks and not changed_source_file and not run_passes_resource_config and not run_builds_in_order'
 
 # ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there; hadolint on the cluster image
 $(BIN)/.lint-installed: $(BIN)/.installed
