@@ -11,10 +11,8 @@ from pathlib import Path
 import click
 
 from emopipe.cli.common import JSON, headline_figures, load_reference, registry_uri, resolve_reference, show_frame, stdin_lines
+from emopipe.scoring.score import MAPPER, VAD_MODEL
 from emopipe.tracking.uris import redact
-
-VAD_MODEL = "emopipe-vad-regressor"
-MAPPER = "emopipe-label-mapper"
 
 
 @click.command()

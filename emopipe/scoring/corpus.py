@@ -16,7 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-MAX_CHARS = 20_000  # what a served model reads of a text (serving_inputs.MAX_CHARS); longer rows are reported
+from emopipe.serving_inputs import MAX_CHARS  # what a served model reads of a text; longer rows are reported
+
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
