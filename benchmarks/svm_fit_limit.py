@@ -50,7 +50,8 @@ def main() -> None:
     mlflow.set_tracking_uri(default_tracking_uri())
     model = mlflow.pyfunc.load_model(f"models:/{args.model}")
     table = pl.read_parquet(dagster_home() / "tables" / "goemotions_vad.parquet").filter(pl.col("is_single_label"))
-    parts = {s: table.filter(pl.col("split") == s) for s in ("train", "dev", "test") if s != "dev" or args.grid}
+    splits = ("train", "dev", "test") if args.grid else ("train", "test")
+    parts = {s: table.filter(pl.col("split") == s) for s in splits}
     start = time.perf_counter()
     out = {s: model.predict(p["text"].to_list())[["valence", "arousal", "dominance"]].to_numpy() for s, p in parts.items()}
     print(f"{args.model}: predicted {sum(len(p) for p in parts.values()):,} texts in {time.perf_counter() - start:.0f} s")
