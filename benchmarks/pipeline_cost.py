@@ -83,8 +83,10 @@ def main() -> None:
             on_cpu.append(asset)
         cells = [asset, tags.get("profile", "?"), device, precision, f"{m['cost_trained_examples']:,.0f}", f"{m['cost_trained_tokens']:,.0f}",
                  f"{seconds / 60:.1f}", f"{m['cost_eval_seconds'] / 60:.1f}", f"{m['cost_other_seconds'] / 60:.1f}",
-                 f"{m['cost_trained_examples'] / seconds:,.1f}" if seconds else "-", f"{m.get('cost_train_tokens_per_s', 0):,.0f}",
-                 f"{rate or 0:.1f}", f"{(rate or 0) / ceiling:.0%}",
+                 # a model trained on vectors (the label mapper) has training time but no tokens: no rates
+                 f"{m['cost_trained_examples'] / seconds:,.1f}" if seconds and m["cost_trained_examples"] else "-",
+                 f"{m['cost_train_tokens_per_s']:,.0f}" if "cost_train_tokens_per_s" in m else "-",
+                 f"{rate:.1f}" if rate else "-", f"{rate / ceiling:.0%}" if rate else "-",
                  f"{m['cost_train_matmul_fraction']:.0%}" if "cost_train_matmul_fraction" in m else "-",
                  f"{m['cost_peak_gpu_memory_gb']:.1f}" if "cost_peak_gpu_memory_gb" in m else "-"]
         totals = [t + m[k] / 60 for t, k in zip(totals, ("cost_train_seconds", "cost_eval_seconds", "cost_other_seconds"), strict=True)]

@@ -57,7 +57,7 @@ class Ledger:
                "cost_other_seconds": max(0.0, wall - train - evaluation)}
         if self.device.startswith("cuda"):
             out["cost_peak_gpu_memory_gb"] = torch.cuda.max_memory_allocated() / 2**30
-        if train > 0:
+        if train > 0 and self.trained_tokens:  # a model trained on vectors alone (the label mapper) has no token rate
             out["cost_train_tokens_per_s"] = self.trained_tokens / train
             out["cost_train_gflops"] = self.train_flops / train / 1e9
             if matmul_gflops:

@@ -1,7 +1,8 @@
 """The loop for small models trained in memory on the CPU in seconds (the label mapper and its
 per-direction baselines, the word encoder's MLP, EACL's stage-2 anchors): no checkpoints, no
 schedule, no autocast; the dev-best epoch's weights are kept in memory and loaded at the end, with
-the same selection rule as `fit` (`better`).
+the same selection rule as `fit` (`better`). Their time counts to the cost ledger's training and
+evaluation phases like `fit`'s; they train on vectors, not tokens, so they add no trained tokens.
 
 One intra-op thread: these models' matrices (a batch of 64 by 128 wide) are too small to split, and
 every extra thread adds a synchronisation per operation, which turns into waiting when another
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import torch
 
+from emopipe.training import cost
 from emopipe.training.loop import better
 
 
@@ -56,14 +58,15 @@ def _fit(module, optimizer, epochs, batches, loss_fn, dev_fn, score_name, log_ep
     for epoch in range(epochs):
         module.train()
         total, steps = 0.0, 0
-        for batch in batches(epoch):
-            loss = loss_fn(batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total, steps = total + loss.item(), steps + 1
+        with cost.phase("training"):
+            for batch in batches(epoch):
+                loss = loss_fn(batch)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                total, steps = total + loss.item(), steps + 1
         module.eval()
-        with torch.no_grad():
+        with torch.no_grad(), cost.phase("evaluation"):
             score = dev_fn()
         history.append({"epoch": epoch, "train_loss": total / max(steps, 1), score_name: score})
         if better(score, best_score, best_state is None):

@@ -4,6 +4,7 @@ torch its thread count back afterwards, also when a step fails."""
 import pytest
 import torch
 
+from emopipe.training import cost
 from emopipe.training.in_memory import fit_in_memory
 
 
@@ -45,3 +46,16 @@ def test_a_failing_step_still_restores_the_thread_count():
     with pytest.raises(RuntimeError, match="step failed"):
         fit_in_memory(model, torch.optim.Adam(model.parameters()), 1, lambda epoch: [torch.arange(8)], broken, lambda: 0.0)
     assert torch.get_num_threads() == before
+
+
+def test_its_time_counts_as_training_and_evaluation_in_the_cost_ledger():
+    """The label mapper's run logged all its time as "other" before the loop opened the phases."""
+    model, x, y = _problem()
+    with cost.ledger() as book:
+        fit_in_memory(model, torch.optim.Adam(model.parameters(), lr=1e-2), 3, lambda epoch: torch.arange(256).split(32),
+                      lambda idx: torch.nn.functional.binary_cross_entropy_with_logits(model(x[idx]).squeeze(1), y[idx]),
+                      lambda: float(model(x).mean()))
+    book.close()
+    figures = book.figures(matmul_gflops=100.0)
+    assert figures["cost_train_seconds"] > 0 and figures["cost_eval_seconds"] > 0
+    assert "cost_train_tokens_per_s" not in figures and "cost_train_matmul_fraction" not in figures  # vectors, not tokens
