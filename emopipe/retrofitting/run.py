@@ -99,7 +99,8 @@ def run_retrofit(encoder_spec: str, goemotions_vad: pl.DataFrame, label_points: 
                           log=lambda s: log(f"{name}: {s}"), log_metrics=lambda m, step: log_metrics({f"{name}_{k}": v for k, v in m.items()}, step))
         return model, tokenizer, encoder_path, result
 
-    base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, budget.frozen_layers, seed, budget.pooling)
+    # the base encoder untouched whatever the budget freezes (frozen, it would be read through the float16 frozen-layer cache)
+    base_model, tokenizer, base_path = build_retrofit_model(encoder_spec, options, 0, seed, budget.pooling)
     log(f"embedding the evaluation sets with the base encoder {encoder_spec}")
     base_emb = embed_all(base_model, tokenizer, base_path, how=remembered_predict)  # the same every run: read back after the first
     metrics = embedding_metrics("base", base_emb)

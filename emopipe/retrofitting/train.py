@@ -85,7 +85,7 @@ def retrofit(model: TextModel, train_ids: list[list[int]], train_labels: np.ndar
         per_example["frozen"] = torch.from_numpy(frozen)
 
     def loss_fn(m, batch):
-        embedding = m.embed(batch.input_ids, batch.attention_mask)
+        embedding = batch.by_length(m.embed, budget.length_groups)  # class-balanced batches: 47% padding in one piece
         contrastive = supervised_contrastive_loss(m.head_of(embedding), batch["label"], options.temperature)
         if options.preservation_weight == 0:
             return contrastive

@@ -38,6 +38,7 @@ class Ledger:
     train_flops: float = 0.0  # matmul FLOPs of the trained tokens (see the module's docstring)
     dtype: torch.dtype | None = None  # the autocast dtype training ran under (None: float32)
     device: str = "cpu"  # where training ran
+    _per_token: float = 0.0  # FLOPs per token of the last training batch
     _open: str | None = None
 
     def close(self) -> None:
@@ -107,7 +108,17 @@ def add_trained(real_tokens: int, padded_tokens: int, examples: int, flops_per_t
     book.padded_tokens += padded_tokens
     book.trained_examples += examples
     book.train_flops += flops_per_token * padded_tokens
-    book.dtype, book.device = dtype or book.dtype, str(device)
+    book.dtype, book.device, book._per_token = dtype or book.dtype, str(device), flops_per_token
+
+
+def skip_padding(tokens: int) -> None:
+    """The last training batch was forwarded in trimmed parts: `tokens` of the padding `add_trained`
+    counted were never computed."""
+    book = _LEDGER.get()
+    if book is None or not torch.is_grad_enabled():
+        return
+    book.padded_tokens -= tokens
+    book.train_flops -= book._per_token * tokens
 
 
 def flops_per_token(model: torch.nn.Module, skipped: Sequence[torch.nn.Module] = ()) -> float:

@@ -37,6 +37,24 @@ class Batch:
     def __getitem__(self, name: str) -> torch.Tensor:
         return self.tensors[name]
 
+    def by_length(self, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], groups: int) -> torch.Tensor:
+        """`fn(input_ids, attention_mask)` over the batch, called on `groups` length-sorted groups of
+        its rows, each trimmed to its own longest row, and joined back in batch order. Each row's
+        output depends on its own tokens only, so this is the whole-batch call with less padding
+        computed (dropout draws aside): for losses over a batch that cannot be grouped by length,
+        such as a class-balanced contrastive one. The ledger is told what padding was not computed."""
+        if groups <= 1:
+            return fn(self.input_ids, self.attention_mask)
+        lengths = self.attention_mask.sum(1)
+        order = torch.argsort(lengths, descending=True, stable=True)
+        outputs, computed = [], 0
+        for rows in order.tensor_split(min(groups, len(order))):
+            width = int(lengths[rows[0]])
+            outputs.append(fn(self.input_ids[rows, :width], self.attention_mask[rows, :width]))
+            computed += len(rows) * width
+        cost.skip_padding(self.attention_mask.numel() - computed)
+        return torch.cat(outputs)[torch.argsort(order)]
+
 
 LossFn = Callable[[torch.nn.Module, Batch], torch.Tensor]
 DevFn = Callable[[torch.nn.Module], dict[str, float]]

@@ -11,7 +11,7 @@ from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.training.batching import tokenize
 from emopipe.training.checkpoints import CheckpointError
 from emopipe.training.encoders import freeze_lower, load_encoder
-from emopipe.training.loop import FitConfig, better, fit, predict
+from emopipe.training.loop import Batch, FitConfig, better, fit, predict
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice"] * 6
@@ -162,3 +162,26 @@ def test_gradients_are_clipped_to_the_configured_norm(tiny_encoder_path, monkeyp
     assert norms and all(limit == 0.05 for limit, _, _ in norms)
     assert any(before > 0.05 for _, before, _ in norms)  # the limit was reached, so clipping was exercised
     assert all(after <= 0.05 * 1.001 for _, _, after in norms)
+
+
+@pytest.mark.parametrize("groups", [2, 3, 7])
+def test_a_batch_forwarded_in_length_parts_gives_the_whole_batchs_outputs_and_counts_the_padding_it_skipped(tiny_encoder_path, groups):
+    """Retrofitting's class-balanced batches go through `Batch.by_length`: the embeddings must be
+    those of one call on the whole batch (dropout off), and the ledger must not cost padding that
+    was never computed."""
+    from emopipe.training import cost
+    from emopipe.training.batching import pad
+
+    model, ids, pad_id = _setup(tiny_encoder_path)
+    model.eval()
+    rows = np.arange(10)
+    input_ids, mask = pad([ids[i] for i in rows], pad_id)
+    batch = Batch(rows, input_ids, mask)
+    whole = model.embed(input_ids, mask)
+    with cost.ledger() as book:
+        cost.add_trained(int(mask.sum()), mask.numel(), len(rows), 10.0, None, torch.device("cpu"))
+        parts = batch.by_length(model.embed, groups)
+    assert torch.allclose(parts, whole, atol=1e-5)
+    lengths = sorted((len(ids[i]) for i in rows), reverse=True)
+    computed = sum(len(part) * part[0] for part in np.array_split(lengths, groups))
+    assert computed < mask.numel() and book.padded_tokens == computed and book.train_flops == 10.0 * computed
