@@ -2,7 +2,8 @@
 rest, and the training rate beside the machine's matrix-multiply rate measured in the same process.
 
 One `Ledger` is open per model run (`train_and_register` opens it); the training loop and `predict`
-write to it through `phase()` and `add_trained()`, so no method has to pass it around. Time counts to
+write to it through `phase()` and `add_trained()` (and `skip_padding()`, when a batch is forwarded in
+trimmed parts), so no method has to pass it around. Time counts to
 the outermost open phase only: a dev evaluation's `predict` inside the training loop's
 "evaluation" phase is not counted twice, and a few-shot fine-tune run as part of an evaluation
 counts as training (it is training: its tokens are trained tokens).

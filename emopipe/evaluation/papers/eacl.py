@@ -37,7 +37,7 @@ EACL = Method(
         "encoder (the reference computes them once with sup-simcse-roberta-large).",
         "The cpu budget trains MiniLM-L6 for 2 epochs with warm-up and linear decay, heads at lr 3e-3, gradients clipped "
         "at norm 1, and uses stage-2 lr 1e-2 (all chosen on dev); to fit 25 minutes on 2 cores its prompt keeps 2 past "
-        "turns instead of 8 and the embeddings and 2 lowest layers stay frozen, in float32. The paper and the gpu "
+        "turns instead of 8 and the embeddings and 3 lowest layers stay frozen, in float32. The paper and the gpu "
         "budget: a RoBERTa-large-class encoder, all 8 past turns, 8 epochs, StepLR, clipping at norm 5, stage-2 lr 1e-4.",
     ),
     partitioned=True,
