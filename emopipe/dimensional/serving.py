@@ -24,7 +24,7 @@ from emopipe.serving_inputs import coerce_texts
 from emopipe.training.batching import tokenize
 from emopipe.training.checkpoints import load_weights, read_config, save_weights
 from emopipe.training.encoders import encoder_from_files, save_encoder_files
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 
 SVM_FILE = "svm.safetensors"
 VAD_COLUMNS = ["valence", "arousal", "dominance", "top_emotion"]

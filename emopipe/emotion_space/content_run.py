@@ -26,7 +26,8 @@ from emopipe.emotion_space.options import ContentBudget, ContentOptions
 from emopipe.evaluation.report import markdown_table
 from emopipe.training.checkpoints import save_weights
 from emopipe.training.encoders import freeze_lower, load_encoder
-from emopipe.training.loop import FitConfig, predict
+from emopipe.training.inference import predict
+from emopipe.training.loop import FitConfig
 from emopipe.training.remembered import remembered_predict
 from emopipe.training.token_cache import token_ids
 from emopipe.training.trained import Trained

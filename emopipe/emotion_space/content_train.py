@@ -15,7 +15,8 @@ from torch import nn
 from emopipe.emotion_space.content_encoder import ContentEncoder, Target, score, target_loss
 from emopipe.emotion_space.model import EmotionSpace, mapping_ffn
 from emopipe.training.in_memory import fit_in_memory
-from emopipe.training.loop import FitConfig, fit, predict
+from emopipe.training.inference import predict
+from emopipe.training.loop import FitConfig, fit
 
 
 def train_word_head(features: dict[str, np.ndarray], target: dict[str, Target], space: EmotionSpace, epochs: int,

@@ -27,7 +27,7 @@ from emopipe.evaluation.plots import anchor_cosine_figure, confusion_figure
 from emopipe.losses.anchor_contrastive import min_pairwise_angle_degrees
 from emopipe.training.device import host
 from emopipe.training.encoders import load_encoder
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 from emopipe.training.trained import Trained
 
 CAPTIONS = {"eacl_confusion": "EACL test confusion (rows: true label)", "baseline_confusion": "CE baseline test confusion",

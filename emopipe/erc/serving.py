@@ -25,7 +25,7 @@ from emopipe.models.eacl import EaclConfig, EaclModel
 from emopipe.serving_inputs import coerce_conversation
 from emopipe.training.checkpoints import CheckpointError, load_weights, read_config, save_weights
 from emopipe.training.encoders import encoder_from_files, save_encoder_files
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 
 ANCHORS_FILE = "anchors.safetensors"
 COLUMNS = ["turn", "speaker", "emotion", "score"]

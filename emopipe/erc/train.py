@@ -41,7 +41,8 @@ from emopipe.models.eacl import AnchorClassifier, EaclConfig, EaclModel
 from emopipe.training.device import host
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.in_memory import fit_in_memory
-from emopipe.training.loop import FitConfig, FitResult, fit, predict
+from emopipe.training.inference import predict
+from emopipe.training.loop import FitConfig, FitResult, fit
 
 KINDS = ("eacl", "baseline")
 

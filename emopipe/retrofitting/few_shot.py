@@ -21,7 +21,8 @@ from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.retrofitting.options import FewShotOptions
 from emopipe.training.batching import tokenize
 from emopipe.training.encoders import load_encoder
-from emopipe.training.loop import FitConfig, fit, predict
+from emopipe.training.inference import predict
+from emopipe.training.loop import FitConfig, fit
 from emopipe.training.remembered import model_digest, remembered_scores, rows_digest, source_digest
 from emopipe.training.token_cache import token_ids, tokenizer_fingerprint
 

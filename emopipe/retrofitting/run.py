@@ -28,7 +28,7 @@ from emopipe.retrofitting.few_shot import few_shot_run
 from emopipe.retrofitting.options import FewShotOptions, RetrofitBudget, RetrofitOptions
 from emopipe.retrofitting.serving import export_retrofitted
 from emopipe.retrofitting.train import build_retrofit_model, retrofit
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 from emopipe.training.remembered import remembered_predict
 from emopipe.training.token_cache import token_ids
 from emopipe.training.trained import Trained

@@ -15,7 +15,7 @@ from emopipe.models.text_models import SentenceEncoder
 from emopipe.serving_inputs import coerce_texts
 from emopipe.training.batching import tokenize
 from emopipe.training.encoders import load_encoder, save_encoder
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 
 MAX_LENGTH = 128  # tokens per text when embedding
 POOLING_FILE = "sentence_pooling.json"

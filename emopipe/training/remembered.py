@@ -29,7 +29,7 @@ import torch
 from emopipe.atomic import atomic_path
 from emopipe.paths import dagster_home
 from emopipe.training import frozen
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 
 FORMAT = "1"  # bump when what an entry holds changes
 _SETTING_TYPES = (str, int, float, bool, type(None))
@@ -98,7 +98,7 @@ def _read_array(path: Path, rows: int) -> np.ndarray | None:
 
 def remembered_predict(model: torch.nn.Module, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int, bf16: bool = True,
                        fn: str = "forward", root: Path | None = None) -> np.ndarray:
-    """`training.loop.predict`, read back when the same model already predicted the same sequences."""
+    """`training.inference.predict`, read back when the same model already predicted the same sequences."""
     if not len(ids):
         return predict(model, ids, pad_id, batch_size, bf16=bf16, fn=fn)
     device = next(model.parameters()).device

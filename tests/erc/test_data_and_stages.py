@@ -11,7 +11,7 @@ from emopipe.erc.data import erc_split
 from emopipe.erc.options import BUDGETS, EaclOptions, ErcBudget
 from emopipe.erc.run import run_erc
 from emopipe.erc.train import stage_two, train_erc, weighted_f1
-from emopipe.training import device, loop
+from emopipe.training import device, inference, loop
 from emopipe.training.encoders import TINY, load_encoder
 
 
@@ -84,7 +84,8 @@ def test_every_forward_pass_runs_in_the_budgets_precision(monkeypatch, tmp_path,
     """The cpu budget trains in float32 even on a CPU with native bf16 (its F1 was measured in float32)."""
     monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: True)
     asked = []
-    monkeypatch.setattr(loop, "autocast", lambda where, wanted: asked.append(wanted) or device.autocast(where, wanted))
+    for module in (loop, inference):  # training and prediction
+        monkeypatch.setattr(module, "autocast", lambda where, wanted: asked.append(wanted) or device.autocast(where, wanted))
     budget = replace(BUDGETS["smoke"], epochs=1, bf16=bf16, inference_batch_size=16)
     run_erc("meld", _table(), budget, EaclOptions(stage_two_epochs=1), tmp_path, log=lambda s: None)
     assert asked and set(asked) == {bf16}

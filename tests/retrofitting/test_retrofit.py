@@ -11,7 +11,7 @@ from emopipe.retrofitting.few_shot import sample_per_class
 from emopipe.retrofitting.options import BUDGETS, RetrofitOptions
 from emopipe.retrofitting.train import build_retrofit_model, class_balanced_batches, retrofit
 from emopipe.training.batching import tokenize
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice", "so angry", "what a joy"] * 4

@@ -9,7 +9,8 @@ from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.training import cost
 from emopipe.training.batching import tokenize
 from emopipe.training.encoders import freeze_lower, load_encoder
-from emopipe.training.loop import FitConfig, fit, predict
+from emopipe.training.inference import predict
+from emopipe.training.loop import FitConfig, fit
 
 TEXTS = ["i love this so much", "so sad", "what is that thing over there", "great", "not good at all, not at all"] * 4
 LABELS = torch.tensor([0, 1, 2, 0, 1] * 4)

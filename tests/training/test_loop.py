@@ -11,7 +11,8 @@ from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.training.batching import tokenize
 from emopipe.training.checkpoints import CheckpointError
 from emopipe.training.encoders import freeze_lower, load_encoder
-from emopipe.training.loop import Batch, FitConfig, better, fit, predict
+from emopipe.training.inference import predict
+from emopipe.training.loop import Batch, FitConfig, better, fit
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice"] * 6

@@ -14,7 +14,7 @@ from emopipe.training import remembered
 from emopipe.training.batching import tokenize
 from emopipe.training.checkpoints import save_weights
 from emopipe.training.encoders import load_encoder
-from emopipe.training.loop import predict
+from emopipe.training.inference import predict
 from emopipe.training.remembered import model_digest, remembered_predict, remembered_scores
 
 TEXTS = ["what a day", "so sad today", "i love it", "not good at all", "wow", "terrible awful news"]
