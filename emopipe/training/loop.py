@@ -21,6 +21,7 @@ from emopipe.code_version import code_version
 from emopipe.training import checkpoints, cost, frozen
 from emopipe.training.batching import length_grouped_batches, pad
 from emopipe.training.device import autocast, grad_scaler, mixed_dtype, pick_device
+from emopipe.training.dropout import cheap_dropout
 
 
 @dataclass
@@ -94,6 +95,16 @@ def _optimizer(model: torch.nn.Module, config: FitConfig, device: torch.device) 
     head = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
     return torch.optim.AdamW([{"params": encoder, "lr": config.learning_rate}, {"params": head, "lr": config.head_learning_rate}],
                              weight_decay=config.weight_decay, fused=device.type in ("cpu", "cuda") or None)
+
+
+def clip_gradients(model: torch.nn.Module, max_norm: float) -> None:
+    """`clip_grad_norm_`'s result without its product when nothing is clipped: it multiplies every
+    gradient by its clamped coefficient even when that is 1 (to spare a GPU a sync; this loop reads
+    the loss every step anyway), 5 ms of a 340 ms MiniLM step on 2 CPU cores. The same coefficient,
+    so the same gradients."""
+    norm = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None])
+    if not max_norm / (float(norm) + 1e-6) >= 1.0:  # torch's coefficient; a NaN norm is applied, as torch does
+        torch.nn.utils.clip_grads_with_norm_(model.parameters(), max_norm, norm)
 
 
 def _schedule(optimizer, steps_per_epoch: int, config: FitConfig):
@@ -207,12 +218,12 @@ def fit(
                     rows = torch.as_tensor(idx)
                     batch = Batch(idx, input_ids.to(device), mask.to(device),
                                   {**{name: tensor[rows].to(device) for name, tensor in per_example.items()}, **shared_on_device})
-                    with autocast(device, config.bf16):
+                    with autocast(device, config.bf16), cheap_dropout(device):
                         loss = loss_fn(model, batch)
                     optimizer.zero_grad(set_to_none=True)
                     scaler.scale(loss).backward()
                     scaler.unscale_(optimizer)
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
+                    clip_gradients(model, config.max_grad_norm)
                     scaler.step(optimizer)
                     scaler.update()
                     scheduler.step()

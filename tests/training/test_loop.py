@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from emopipe.models.text_models import TextModel, TextModelConfig
-from emopipe.training.batching import tokenize
+from emopipe.training.batching import pad, tokenize
 from emopipe.training.checkpoints import CheckpointError
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.inference import predict
-from emopipe.training.loop import Batch, FitConfig, better, fit
+from emopipe.training.loop import Batch, FitConfig, better, clip_gradients, fit
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice"] * 6
@@ -146,23 +147,39 @@ def test_custom_batches_replace_length_grouping_and_tensors_reach_the_loss_by_ba
     assert companion.weight.device.type == "cpu"  # back on the CPU after training
 
 
-def test_gradients_are_clipped_to_the_configured_norm(tiny_encoder_path, monkeypatch):
+def test_gradients_are_clipped_to_the_configured_norm(tiny_encoder_path):
+    """What the optimizer is given: gradients within the limit, and at it (clipped) where they were over."""
     model, ids, pad_id = _setup(tiny_encoder_path)
-    real_clip, norms = torch.nn.utils.clip_grad_norm_, []
+    norms = []
 
-    def clip(parameters, max_norm, *args, **kwargs):
-        parameters = list(parameters)
-        before = real_clip(parameters, max_norm, *args, **kwargs)
-        after = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in parameters if p.grad is not None]))
-        norms.append((max_norm, float(before), float(after)))
-        return before
+    def before_step(optimizer, args, kwargs):
+        grads = [p.grad for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+        norms.append(float(torch.nn.utils.get_total_norm(grads)))
 
-    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
     config = FitConfig(epochs=1, batch_size=8, learning_rate=5e-3, head_learning_rate=3e-2, log_every=100, max_grad_norm=0.05)
-    fit(model, ids, pad_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), LABELS[b.idx]), None, config, None, {}, log=lambda s: None)
-    assert norms and all(limit == 0.05 for limit, _, _ in norms)
-    assert any(before > 0.05 for _, before, _ in norms)  # the limit was reached, so clipping was exercised
-    assert all(after <= 0.05 * 1.001 for _, _, after in norms)
+    hook = register_optimizer_step_pre_hook(before_step)
+    try:
+        fit(model, ids, pad_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), LABELS[b.idx]), None, config, None, {},
+            log=lambda s: None)
+    finally:
+        hook.remove()
+    assert norms and all(norm <= 0.05 * 1.0001 for norm in norms)
+    assert any(abs(norm - 0.05) < 1e-4 for norm in norms)  # clipped down to the limit: the limit was reached
+
+
+@pytest.mark.parametrize("max_norm", [1e-3, 1e3])
+def test_clipping_gives_torchs_clipped_gradients_whether_or_not_the_limit_is_reached(tiny_encoder_path, max_norm):
+    model, ids, pad_id = _setup(tiny_encoder_path)
+    input_ids, mask = pad(ids[:8], pad_id)
+    F.cross_entropy(model(input_ids, mask), LABELS[:8]).backward()
+    theirs = []
+    for p in model.parameters():
+        theirs.append(torch.nn.Parameter(p.detach().clone()))
+        theirs[-1].grad = None if p.grad is None else p.grad.clone()
+    torch.nn.utils.clip_grad_norm_(theirs, max_norm)
+    clip_gradients(model, max_norm)
+    pairs = [(a.grad, b.grad) for a, b in zip(model.parameters(), theirs, strict=True) if a.grad is not None]
+    assert pairs and all(torch.equal(a, b) for a, b in pairs)
 
 
 @pytest.mark.parametrize("groups", [2, 3, 7])
