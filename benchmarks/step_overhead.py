@@ -30,7 +30,7 @@ from emopipe.training.batching import length_grouped_batches, pad, tokenize
 from emopipe.training.device import cpu_has_fast_bf16
 from emopipe.training.dropout import cheap_dropout
 from emopipe.training.encoders import load_encoder
-from emopipe.training.loop import clip_gradients
+from emopipe.training.optimization import clip_gradients
 
 CPU = torch.device("cpu")
 

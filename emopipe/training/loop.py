@@ -22,6 +22,7 @@ from emopipe.training import checkpoints, cost, frozen
 from emopipe.training.batching import length_grouped_batches, pad
 from emopipe.training.device import autocast, grad_scaler, mixed_dtype, pick_device
 from emopipe.training.dropout import cheap_dropout
+from emopipe.training.optimization import clip_gradients, make_optimizer, make_schedule
 
 
 @dataclass
@@ -88,41 +89,6 @@ class FitResult:
     resumed_from: int | None = None
 
 
-def _optimizer(model: torch.nn.Module, config: FitConfig, device: torch.device) -> torch.optim.Optimizer:
-    """AdamW, fused where torch has the kernel (CPU, CUDA): on 2 CPU cores the per-parameter loop cost
-    75 ms a step for MiniLM against 17 ms fused, about 14% of a training step."""
-    encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
-    head = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
-    return torch.optim.AdamW([{"params": encoder, "lr": config.learning_rate}, {"params": head, "lr": config.head_learning_rate}],
-                             weight_decay=config.weight_decay, fused=device.type in ("cpu", "cuda") or None)
-
-
-def clip_gradients(model: torch.nn.Module, max_norm: float) -> None:
-    """`clip_grad_norm_`'s result without its product when nothing is clipped: it multiplies every
-    gradient by its clamped coefficient even when that is 1 (to spare a GPU a sync; this loop reads
-    the loss every step anyway), 5 ms of a 340 ms MiniLM step on 2 CPU cores. The same coefficient,
-    so the same gradients."""
-    norm = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None])
-    if not max_norm / (float(norm) + 1e-6) >= 1.0:  # torch's coefficient; a NaN norm is applied, as torch does
-        torch.nn.utils.clip_grads_with_norm_(model.parameters(), max_norm, norm)
-
-
-def _schedule(optimizer, steps_per_epoch: int, config: FitConfig):
-    """Linear warm-up over the first `warmup_ratio` of steps, then linear decay to zero; or, with
-    `step_gamma`, a constant rate per epoch multiplied by `step_gamma` after each epoch."""
-    total_steps = steps_per_epoch * config.epochs
-    warmup = max(1, int(total_steps * config.warmup_ratio))
-
-    def factor(step: int) -> float:
-        if config.step_gamma is not None:
-            return config.step_gamma ** (step // steps_per_epoch)
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
-
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-
-
 def _changed_since(state: dict, config: FitConfig) -> str | None:
     """Why a saved epoch must not be resumed from (its fit configuration or emopipe's code changed), or None."""
     saved, now = state.get("fit_config", {}), json.loads(json.dumps(asdict(config)))
@@ -178,8 +144,8 @@ def fit(
     batches = batches or (lambda epoch: length_grouped_batches(lengths, config.batch_size, seed=config.seed + epoch))
     first = batches(0)
     steps_per_epoch, examples_per_epoch = len(first), sum(len(b) for b in first)
-    optimizer = _optimizer(model, config, device)
-    scheduler = _schedule(optimizer, steps_per_epoch, config)
+    optimizer = make_optimizer(model, config.learning_rate, config.head_learning_rate, config.weight_decay, device)
+    scheduler = make_schedule(optimizer, steps_per_epoch, config.epochs, config.warmup_ratio, config.step_gamma)
     result = FitResult(best_epoch=-1, best_score=-math.inf, device=str(device))
     start_epoch = 0
 

@@ -13,7 +13,8 @@ from emopipe.training.batching import pad, tokenize
 from emopipe.training.checkpoints import CheckpointError
 from emopipe.training.encoders import freeze_lower, load_encoder
 from emopipe.training.inference import predict
-from emopipe.training.loop import Batch, FitConfig, better, clip_gradients, fit
+from emopipe.training.loop import Batch, FitConfig, better, fit
+from emopipe.training.optimization import clip_gradients
 
 TEXTS = ["i love this so much", "so sad today", "what is that thing", "this is great", "not good at all", "you are kind",
          "terrible awful news", "wow amazing", "i hate it", "nice"] * 6
