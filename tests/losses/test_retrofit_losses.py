@@ -41,20 +41,20 @@ def test_supcon_pulls_a_class_together():
     torch.manual_seed(2)
     z = torch.randn(8, 4, requires_grad=True)
     labels = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])
-    before = float(supervised_contrastive_loss(z, labels))
+    before = supervised_contrastive_loss(z, labels).item()
     opt = torch.optim.SGD([z], lr=0.5)
     for _ in range(50):
         opt.zero_grad()
         supervised_contrastive_loss(z, labels).backward()
         opt.step()
-    assert float(supervised_contrastive_loss(z, labels)) < before / 2
+    assert supervised_contrastive_loss(z, labels).item() < before / 2
 
 
 def test_a_batch_without_positive_pairs_gives_zero_and_keeps_the_graph():
     z = torch.randn(4, 3, requires_grad=True)
     loss = supervised_contrastive_loss(z, torch.tensor([0, 1, 2, 3]))
     loss.backward()
-    assert float(loss) == 0.0 and z.grad is not None
+    assert loss.item() == 0.0 and z.grad is not None
 
 
 def test_preservation_equals_a_naive_mean_of_squares():
