@@ -31,7 +31,8 @@ TORCH ?= torch==2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
 # Everything else comes from the lock files, exact versions with hashes, generated from pyproject.toml
-# by `make lock`: requirements/run.lock (what `make run` needs), requirements/test.lock (plus the test extra).
+# by `make lock`: requirements/run.lock (what `make run` needs), requirements/test.lock (plus the test extra),
+# requirements/cluster.lock (plus the cluster extra: what deploy/cluster/Dockerfile installs).
 RUN_LOCK := requirements/run.lock
 TEST_LOCK := requirements/test.lock
 UV := uv==0.13.9
@@ -59,8 +60,8 @@ TORCH_SOURCE := $(if $(PIP_FIND_LINKS),--find-links $(PIP_FIND_LINKS),--extra-in
 lock:
 	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet '$(UV)'
 	echo '$(TORCH)' > .lock-venv/torch.txt
-	for lock in run test; do \
-	  .lock-venv/bin/uv pip compile pyproject.toml $$([ $$lock = test ] && echo --extra test) --python-version 3.11 \
+	for lock in run test cluster; do \
+	  .lock-venv/bin/uv pip compile pyproject.toml $$([ $$lock != run ] && echo --extra $$lock) --python-version 3.11 \
 	    --python-platform x86_64-manylinux_2_28 --generate-hashes --no-emit-package torch --no-header --quiet \
 	    $(TORCH_SOURCE) --index-strategy unsafe-best-match --constraint .lock-venv/torch.txt \
 	    --output-file requirements/$$lock.lock || exit 1; \

@@ -1,6 +1,7 @@
-"""The lock files `make run` and `make test` install from: every dependency pyproject.toml names is
-pinned, with hashes, to a version its range admits; the packages that float by majors have upper
-bounds; and the pins are what this environment (installed from them) really has."""
+"""The lock files `make run`, `make test` and the cluster image install from: every dependency
+pyproject.toml names is pinned, with hashes, to a version its range admits; the three pin the same
+version of every package they share; the packages that float by majors have upper bounds; and the pins
+are what this environment (installed from them) really has."""
 
 import re
 import tomllib
@@ -40,7 +41,7 @@ def requirements(extra: str | None) -> list[Requirement]:
     return [Requirement(n) for n in names]
 
 
-@pytest.mark.parametrize(("lock", "extra"), [("run.lock", None), ("test.lock", "test")])
+@pytest.mark.parametrize(("lock", "extra"), [("run.lock", None), ("test.lock", "test"), ("cluster.lock", "cluster")])
 def test_every_requirement_is_pinned_with_hashes_within_its_range(lock, extra):
     pinned = pins(lock)
     assert pinned and all(hashes for _, hashes in pinned.values()), f"{lock}: a pin without hashes"
@@ -51,6 +52,14 @@ def test_every_requirement_is_pinned_with_hashes_within_its_range(lock, extra):
             continue
         assert name in pinned, f"{lock} does not pin {requirement}"
         assert requirement.specifier.contains(pinned[name][0], prereleases=True), f"{lock}: {name}=={pinned[name][0]} is outside {requirement}"
+
+
+def test_the_locks_pin_the_same_versions():
+    """The cluster image (cluster.lock) runs what `make test` tested (test.lock), and `make run` too."""
+    run, test, cluster = (pins(name) for name in ("run.lock", "test.lock", "cluster.lock"))
+    assert set(run) <= set(cluster) <= set(test)
+    for other in (run, cluster):
+        assert {n: v for n, (v, _) in other.items()} == {n: test[n][0] for n in other}
 
 
 def test_floating_majors_have_upper_bounds():
