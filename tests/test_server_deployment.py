@@ -117,10 +117,6 @@ def _built(deployment: Deployment) -> Path:
     return report
 
 
-def _open(browser, url: str) -> None:
-    browser.get(url)
-
-
 def _lines(browser) -> set[str]:
     from selenium.webdriver.common.by import By
 
@@ -141,12 +137,12 @@ def test_the_asset_graph_a_model_page_and_the_report_in_a_browser(deployment, tm
     base = f"http://127.0.0.1:{deployment.port}"
     with chromium(1600, 3000) as browser:  # tall: the graph renders only the nodes inside the window
         for group, keys in GROUPS.items():
-            _open(browser, f"{base}/locations/emopipe/asset-groups/{group}/lineage")
+            browser.get(f"{base}/locations/emopipe/asset-groups/{group}/lineage")
             # a node is labelled with its key, or the key's last part (source_files/goemotions: goemotions)
             wait_for(lambda keys=keys: all({k, k.split("/")[-1]} & _lines(browser) for k in keys), f"the {group} group's assets {keys}")
             if group == "models":
                 screenshot_around(browser, shots / "ui-models-lineage.png", keys)
-        _open(browser, f"{base}/assets/vad_regressor")
+        browser.get(f"{base}/assets/vad_regressor")
         show = wait_for(lambda: browser.find_elements(By.XPATH, "//a[normalize-space()='[Show Markdown]']"), "the picture's [Show Markdown] link")
         show[0].click()
         picture = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".bp5-dialog img[src^='data:image/png;base64,']"),
@@ -155,7 +151,7 @@ def test_the_asset_graph_a_model_page_and_the_report_in_a_browser(deployment, tm
         assert wait_for(lambda: browser.execute_script(DECODED, picture), "a decoded picture") > 100
         browser.save_screenshot(str(shots / "ui-model-picture.png"))
 
-        _open(browser, report.as_uri())
+        browser.get(report.as_uri())
         headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
         places = [next((i for i, h in enumerate(headings) if h.startswith(s)), None) for s in REPORT_SECTIONS]
         assert None not in places and places == sorted(places), headings  # every section, in order
