@@ -5,7 +5,9 @@ wall time of training, evaluation and the rest, tokens/s and GFLOP/s of training
 for the newest run of every model asset (each partition of eacl_checkpoints apart; `make run` trains
 them in several Dagster runs), or for one Dagster run's model assets, and measures
 the machine's fp32 (and, where the CPU has it natively, bf16) matrix-multiply rate now, in this
-process, so the fraction printed is of a rate measured side by side. Run:
+process, so the fraction printed is of a rate measured side by side. "Of matmul then" is the fraction
+of the rate sampled while the run trained (its mean; its lowest and highest beside it), the one to
+read when the machine's speed moved between the run and now. Run:
   .venv/bin/python benchmarks/pipeline_cost.py [--dagster-run ID] [--tracking-uri URI] [--require-gpu]
 With `--require-gpu` (benchmarks/gpu_smoke.sh) it exits non-zero when any model that trained on texts
 trained anywhere but on a CUDA device; the label mapper trains label vectors on the CPU by design.
@@ -51,6 +53,16 @@ def cpu_name() -> str:
         return platform.processor() or "unknown CPU"
 
 
+def _ceiling_then(m: dict) -> str:
+    """The matmul rate sampled during the run's training: mean (lowest-highest); runs logged before
+    the samples have the one rate measured after training."""
+    if "cost_matmul_gflops" not in m:
+        return "-"
+    if "cost_matmul_gflops_min" not in m:
+        return f"{m['cost_matmul_gflops']:.0f}"
+    return f"{m['cost_matmul_gflops']:.0f} ({m['cost_matmul_gflops_min']:.0f}-{m['cost_matmul_gflops_max']:.0f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tracking-uri", default=None, help="default: $MLFLOW_TRACKING_URI or $DAGSTER_HOME/mlflow.db")
@@ -70,7 +82,7 @@ def main() -> None:
     print(f"device: {where}; native bf16: {'yes' if bf16 else 'no (AVX2 only: float32 training)'}")
     print(f"matrix multiply measured now: fp32 {fp32:.0f} GFLOP/s" + (f", bf16 {bf16:.0f} GFLOP/s" if bf16 else ""))
     head = ("asset", "profile", "device", "precision", "examples", "tokens", "train min", "eval min", "other min", "examples/s",
-            "tokens/s", "GFLOP/s", "of matmul now", "of matmul then", "peak GPU GiB")
+            "tokens/s", "GFLOP/s", "of matmul now", "of matmul then", "matmul then (lowest-highest)", "peak GPU GiB")
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
     totals, on_cpu = [0.0, 0.0, 0.0], []
     for run in sorted(chosen, key=lambda r: r.info.start_time):
@@ -88,6 +100,7 @@ def main() -> None:
                  f"{m['cost_train_tokens_per_s']:,.0f}" if "cost_train_tokens_per_s" in m else "-",
                  f"{rate:.1f}" if rate else "-", f"{rate / ceiling:.0%}" if rate else "-",
                  f"{m['cost_train_matmul_fraction']:.0%}" if "cost_train_matmul_fraction" in m else "-",
+                 _ceiling_then(m),
                  f"{m['cost_peak_gpu_memory_gb']:.1f}" if "cost_peak_gpu_memory_gb" in m else "-"]
         totals = [t + m[k] / 60 for t, k in zip(totals, ("cost_train_seconds", "cost_eval_seconds", "cost_other_seconds"), strict=True)]
         print("| " + " | ".join(cells) + " |")

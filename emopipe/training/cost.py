@@ -13,6 +13,12 @@ N weights costs 6N per token when it trains and 2N when it is frozen (frozen lay
 trained ones, so no gradient flows through them). It is an estimate: the attention scores (4 x length
 x width per layer, about 5% at 64 tokens for MiniLM) are left out, while the head and the pooler,
 applied once per text, are counted once per token; at MiniLM's lengths the two roughly cancel.
+
+The ceiling, the machine's matrix-multiply rate, is sampled while training runs (a quarter-second
+product at the first training batch a minute or more after the last sample, its time left out of
+the phase) and once after:
+a shared or throttled machine changes speed within a run, and a rate measured only after training
+compares the loop with a machine it did not run on. The figures give the mean, lowest and highest.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import torch
+
+CEILING_EVERY = 60.0  # seconds of training between two samples of the matmul rate
+CEILING_SAMPLE = 0.25  # seconds each sample measures
 
 _LEDGER: contextvars.ContextVar[Ledger | None] = contextvars.ContextVar("emopipe_cost_ledger", default=None)
 
@@ -39,8 +48,11 @@ class Ledger:
     train_flops: float = 0.0  # matmul FLOPs of the trained tokens (see the module's docstring)
     dtype: torch.dtype | None = None  # the autocast dtype training ran under (None: float32)
     device: str = "cpu"  # where training ran
+    ceilings: list[float] = field(default_factory=list)  # matmul GFLOP/s sampled during training
     _per_token: float = 0.0  # FLOPs per token of the last training batch
     _open: str | None = None
+    _paused: float = 0.0  # seconds spent sampling the ceiling, left out of the phase they fell in
+    _last_sample: float = field(default_factory=time.perf_counter)
 
     def close(self) -> None:
         self.ended = time.perf_counter()
@@ -50,7 +62,8 @@ class Ledger:
         return str(self.dtype or torch.float32).removeprefix("torch.")
 
     def figures(self, matmul_gflops: float | None = None) -> dict[str, float]:
-        """The run's cost as metric name -> value (logged with the run as `cost_*`)."""
+        """The run's cost as metric name -> value (logged with the run as `cost_*`); `matmul_gflops`,
+        the rate measured after the run, joins the samples taken during training."""
         wall = (self.ended or time.perf_counter()) - self.started
         train, evaluation = self.seconds["training"], self.seconds["evaluation"]
         out = {"cost_trained_tokens": float(self.trained_tokens), "cost_padded_tokens": float(self.padded_tokens),
@@ -62,9 +75,12 @@ class Ledger:
         if train > 0 and self.trained_tokens:  # a model trained on vectors alone (the label mapper) has no token rate
             out["cost_train_tokens_per_s"] = self.trained_tokens / train
             out["cost_train_gflops"] = self.train_flops / train / 1e9
-            if matmul_gflops:
-                out["cost_matmul_gflops"] = matmul_gflops
-                out["cost_train_matmul_fraction"] = out["cost_train_gflops"] / matmul_gflops
+            ceilings = self.ceilings + ([matmul_gflops] if matmul_gflops else [])
+            if ceilings:
+                out["cost_matmul_gflops"] = sum(ceilings) / len(ceilings)
+                out["cost_matmul_gflops_min"], out["cost_matmul_gflops_max"] = min(ceilings), max(ceilings)
+                out["cost_matmul_samples"] = float(len(ceilings))
+                out["cost_train_matmul_fraction"] = out["cost_train_gflops"] / out["cost_matmul_gflops"]
         return out
 
 
@@ -88,13 +104,13 @@ def phase(name: str, device: torch.device | None = None) -> Iterator[None]:
     if book is None or book._open is not None:
         yield
         return
-    book._open, started = name, time.perf_counter()
+    book._open, started, paused = name, time.perf_counter(), book._paused
     try:
         yield
     finally:
         if device is not None and device.type == "cuda":
             torch.cuda.synchronize(device)
-        book.seconds[name] = book.seconds.get(name, 0.0) + time.perf_counter() - started
+        book.seconds[name] = book.seconds.get(name, 0.0) + time.perf_counter() - started - (book._paused - paused)
         book._open = None
 
 
@@ -110,6 +126,18 @@ def add_trained(real_tokens: int, padded_tokens: int, examples: int, flops_per_t
     book.trained_examples += examples
     book.train_flops += flops_per_token * padded_tokens
     book.dtype, book.device, book._per_token = dtype or book.dtype, str(device), flops_per_token
+    if time.perf_counter() - book._last_sample >= CEILING_EVERY:
+        _sample_ceiling(book, dtype or torch.float32, device)
+
+
+def _sample_ceiling(book: Ledger, dtype: torch.dtype, device: torch.device) -> None:
+    """The matmul rate now, between two training batches; the time it takes is not training's."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)  # the batches queued so far are training's time, not the sample's
+    started = time.perf_counter()
+    book.ceilings.append(matmul_gflops(dtype, device, seconds=CEILING_SAMPLE))
+    book._last_sample = time.perf_counter()
+    book._paused += book._last_sample - started
 
 
 def skip_padding(tokens: int) -> None:
@@ -167,5 +195,7 @@ def summary(figures: dict[str, float], device: str = "cpu", precision: str = "fl
     if "cost_train_tokens_per_s" in figures:
         line += f" at {figures['cost_train_tokens_per_s']:,.0f} tokens/s, {figures['cost_train_gflops']:.1f} GFLOP/s"
     if "cost_train_matmul_fraction" in figures:
-        line += f" ({figures['cost_train_matmul_fraction']:.0%} of this machine's {figures['cost_matmul_gflops']:.0f} GFLOP/s matmul)"
+        line += (f" ({figures['cost_train_matmul_fraction']:.0%} of this machine's {figures['cost_matmul_gflops']:.0f} GFLOP/s matmul, "
+                 f"{figures['cost_matmul_gflops_min']:.0f}-{figures['cost_matmul_gflops_max']:.0f} over "
+                 f"{figures['cost_matmul_samples']:.0f} samples)")
     return line

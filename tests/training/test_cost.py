@@ -46,6 +46,25 @@ def test_the_ledger_counts_every_trained_token_and_both_phases(tiny_encoder_path
     assert "cost_train_tokens_per_s" in figures and "training" in cost.summary(figures)
 
 
+def test_the_matmul_rate_is_sampled_during_training_outside_its_time(tiny_encoder_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(cost, "CEILING_EVERY", 0.0)  # a sample at every batch
+    monkeypatch.setattr(cost, "CEILING_SAMPLE", 0.1)
+    model, ids, tokenizer = _model(tiny_encoder_path)
+    config = FitConfig(epochs=2, batch_size=4, learning_rate=1e-3, head_learning_rate=1e-2, log_every=100)
+    with cost.ledger() as book:
+        fit(model, ids, tokenizer.pad_token_id, lambda m, b: F.cross_entropy(m(b.input_ids, b.attention_mask), b["label"]),
+            None, config, None, {}, log=lambda s: None, per_example={"label": LABELS})
+    batches = 2 * len(TEXTS) // 4
+    assert len(book.ceilings) == batches and all(rate > 0 for rate in book.ceilings)
+    assert book._paused >= batches * 0.1
+    figures = book.figures(matmul_gflops=1e9)  # an outlier after the run: joins the mean, shows as the highest
+    assert figures["cost_matmul_samples"] == batches + 1 and figures["cost_matmul_gflops_max"] == 1e9
+    assert np.isclose(figures["cost_matmul_gflops"], (sum(book.ceilings) + 1e9) / (batches + 1))
+    assert figures["cost_matmul_gflops_min"] == min(book.ceilings)
+    # the samples' time is not training's: training plus sampling fits in the wall time
+    assert figures["cost_train_seconds"] + book._paused <= figures["cost_wall_seconds"]
+
+
 def test_frozen_layers_cost_a_third_per_weight(tiny_encoder_path):
     trained, _, _ = _model(tiny_encoder_path)
     frozen, _, _ = _model(tiny_encoder_path, frozen=1)
