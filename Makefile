@@ -77,8 +77,12 @@ run: install
 	$(if $(filter gpu,$(EMOPIPE_PROFILE)),HF_HUB_OFFLINE=$(FETCH_OFFLINE) $(BIN)/emopipe fetch-models --profile gpu)
 	$(BIN)/emopipe run --select '$(MAIN_SELECTION)'
 
+# The test files run in TEST_WORKERS processes (pytest-xdist), each file's tests in one of them, so a
+# module's servers start once; the slowest tests mostly wait on servers and subprocesses, which overlap.
+# Each worker's torch gets its share of the cores (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: $(BIN)/.test-installed
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist loadfile
 
 # Dagster's newest releases that pyproject.toml admits, unlocked, against the tests of the Dagster
 # surface emopipe uses: definitions and `dg`, the UI's GraphQL, staleness and `emopipe run`,

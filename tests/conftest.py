@@ -9,6 +9,10 @@ import pytest
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+# Under pytest-xdist (`make test`) the workers share the cores: each worker's torch, and every process it
+# starts, gets its share instead of all of them (two workers of two threads on two cores thrash).
+if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
 
 from tests.fixture_files import write_mirror
 
