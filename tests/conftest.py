@@ -51,3 +51,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 REAL_MIRROR = os.environ.get("EMOPIPE_DATA_DIR")
 needs_real_mirror = pytest.mark.skipif(not REAL_MIRROR, reason="EMOPIPE_DATA_DIR is not set (the real data mirror)")
+
+
+# The files that take longest (minutes: servers started, runs killed, `emopipe run` as a subprocess) run
+# first, so with `make test`'s two workers (--dist loadfile) the short files fill the other worker around
+# them instead of one long file running alone at the end.
+SLOWEST_FIRST = ("tests/test_server_deployment.py", "tests/test_cli.py", "tests/defs/test_recovery.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return SLOWEST_FIRST.index(path) if path in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: each file keeps its own order
