@@ -82,8 +82,9 @@ run: install
 # The slowest files go first, in the order tests/conftest.py gives (not by number of tests).
 # Each worker's torch gets its share of the cores (tests/conftest.py).
 TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: $(BIN)/.test-installed
-	$(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q --durations=15 $(PARALLEL)
 
 # Dagster's newest releases that pyproject.toml admits, unlocked, against the tests of the Dagster
 # surface emopipe uses: definitions and `dg`, the UI's GraphQL, staleness and `emopipe run`,
@@ -96,7 +97,7 @@ test-newest:
 	$(NEWEST)/bin/python -c "import torch" 2>/dev/null || $(NEWEST)/bin/pip install --quiet --retries 1 '$(TORCH)' --extra-index-url $(TORCH_INDEX)
 	$(NEWEST)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e . 'pytest>=8,<10' 'pytest-xdist>=3.6,<4'
 	$(NEWEST)/bin/python -c 'import dagster, dagster_webserver, dagster_graphql; print("newest admitted: dagster", dagster.__version__, "webserver", dagster_webserver.__version__, "graphql", dagster_graphql.__version__)'
-	$(NEWEST)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests/test_definitions.py tests/test_webserver.py tests/defs/test_automation.py \
+	$(NEWEST)/bin/python -m pytest -q $(PARALLEL) tests/test_definitions.py tests/test_webserver.py tests/defs/test_automation.py \
 	  tests/test_cli.py -k 'not dg_checks and not changed_source_file and not run_passes_resource_config and not run_builds_in_order'
 
 # ruff, pinned by the `lint` extra in pyproject.toml, with the rule set chosen there; hadolint on the cluster image

@@ -16,9 +16,8 @@ applied once per text, are counted once per token; at MiniLM's lengths the two r
 
 The ceiling, the machine's matrix-multiply rate, is sampled while training runs (a quarter-second
 product at the first training batch a minute or more after the last sample, its time left out of
-the phase) and once after:
-a shared or throttled machine changes speed within a run, and a rate measured only after training
-compares the loop with a machine it did not run on. The figures give the mean, lowest and highest.
+the phase) and once after: a shared or throttled machine changes speed within a run, and a rate
+measured only after training compares the loop with a machine it did not run on. The figures give the mean, lowest and highest.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-CEILING_EVERY = 60.0  # seconds of training between two samples of the matmul rate
+CEILING_EVERY = 60.0  # seconds at least between two samples of the matmul rate (taken at a training batch)
 CEILING_SAMPLE = 0.25  # seconds each sample measures
 
 _LEDGER: contextvars.ContextVar[Ledger | None] = contextvars.ContextVar("emopipe_cost_ledger", default=None)
