@@ -93,8 +93,34 @@ class Deployment:
     def messages(self, run_id: str) -> list[dict]:
         return graphql(self.port, EVENTS, {"id": run_id})["logsForRun"]["events"]
 
+    def processes(self, run_id: str) -> set[int]:
+        """The PIDs of a run's worker (`dagster api execute_run`, whose arguments name the run) and of
+        every process below it (the forkserver, the steps), as of now."""
+        parents: dict[int, int] = {}
+        workers = set()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                    if run_id.encode() in (entry / "cmdline").read_bytes():
+                        workers.add(int(entry.name))
+                except (OSError, ValueError):  # ended while read
+                    continue
+        found = set(workers)
+        while grown := {pid for pid, parent in parents.items() if parent in found} - found:
+            found |= grown
+        return found
+
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-2500:]}" for p in sorted((self.home / "logs").glob("*.log")))
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie, ended but not yet reaped, is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def environment(home: Path, pg: Postgres, tracking_uri: str) -> dict[str, str]:
