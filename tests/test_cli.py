@@ -136,8 +136,10 @@ def test_run_builds_in_order_unpartitioned_then_each_partition_then_the_report(t
     monkeypatch.setattr("emopipe.cli.build.materialize", lambda keys, partition=None, config=None: calls.append((sorted(keys), partition)))
     done = cli("run")
     assert done.exit_code == 0
-    observed, first, *rest = calls
-    assert observed == (sorted(k.to_user_string() for k in observe_source_files.keys), None)  # the source files, observed first
+    first, *rest = calls
+    with dg.DagsterInstance.get() as instance:  # the source files, observed first (in this process)
+        observed = {key for key in observe_source_files.keys if instance.fetch_observations(key, limit=1).records}
+    assert observed == set(observe_source_files.keys) and done.output.index("observing ") < done.output.index("to build: ")
     assert "goemotions_baseline" in first[0] and "eacl_checkpoints" not in first[0] and "eval_report" not in first[0]
     assert rest == [(["eacl_checkpoints"], "emorynlp"), (["eacl_checkpoints"], "meld"), (["eval_report"], None)]
     summary = done.output.strip().splitlines()[-2:]  # what was built, how long, where the report is
@@ -166,6 +168,15 @@ def test_run_passes_resource_config_to_every_run(tmp_path):
                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "home" / "tables" / "goemotions.parquet").is_file()
+
+
+def test_a_run_config_dagster_refuses_is_an_error_naming_the_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    bad = tmp_path / "run.yaml"
+    bad.write_text("resources:\n  data:\n    config:\n      data_dri: /nowhere\n")
+    done = cli("run", "--select", "goemotions", "--config", str(bad))
+    assert done.exit_code == 2 and "--config" in done.output and 'unexpected config entry "data_dri"' in done.output, done.output
+    assert not (tmp_path / "tables").exists()
 
 
 def test_a_changed_source_file_makes_its_table_stale_and_run_rebuilds_it(tmp_path, monkeypatch):
