@@ -6,7 +6,9 @@ each padded to its own longest text, and joins the embeddings: the same supervis
 This times one training step (forward, backward, optimizer) of the cpu budget's batches (32 texts, 4
 per class, max length 64) on the same model for k = 1, 2, 3, 4, the ks taking turns batch by batch so a
 change in the machine's speed falls on all of them alike, and prints steps/s, the padded tokens
-computed and the ratio to k = 1; then the loss of the same batches with dropout off, to show the parts
+computed, the rate of the products (GFLOP/s of the padded tokens, as `training.cost` counts them, and
+that as a fraction of the 1024 x 1024 fp32 matmul rate sampled every 10 batches in the same run) and
+the ratio to k = 1; then the loss of the same batches with dropout off, to show the parts
 give the loss of the whole batch. Run:
   .venv/bin/python benchmarks/length_groups.py [--batches 60] [--encoder base]
 It reads `goemotions_vad` from $DAGSTER_HOME/tables (materialize it first: `make run`).
@@ -25,9 +27,11 @@ from emopipe.losses.supervised_contrastive import supervised_contrastive_loss
 from emopipe.models.text_models import TextModel, TextModelConfig
 from emopipe.paths import dagster_home
 from emopipe.retrofitting.train import class_balanced_batches
+from emopipe.training import cost
 from emopipe.training.batching import pad, tokenize
 from emopipe.training.encoders import load_encoder
 from emopipe.training.loop import Batch
+from emopipe.training.optimization import make_optimizer
 
 GROUPS = (1, 2, 3, 4)
 
@@ -50,7 +54,9 @@ def main() -> None:
                                                                              args.max_length), strict=True)}
     torch.manual_seed(0)
     model = TextModel(encoder, TextModelConfig("mlp_projection", encoder.config.hidden_size, 64))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-12)  # steps are taken, weights barely move: every k sees one model
+    # the training loop's optimizer (fused AdamW); steps are taken, weights barely move: every k sees one model
+    optimizer = make_optimizer(model, 1e-12, 1e-12, 0.0, torch.device("cpu"))
+    per_token, ceilings = cost.flops_per_token(model), []
     label_tensor = torch.tensor(labels)
 
     def batch(idx):
@@ -64,6 +70,8 @@ def main() -> None:
     real = 0
     model.train()
     for step, idx in enumerate(batches):
+        if step % 10 == 2:
+            ceilings.append(cost.matmul_gflops(seconds=0.25))
         b = batch(idx)
         for k in GROUPS:
             started = time.perf_counter()
@@ -83,9 +91,14 @@ def main() -> None:
         diffs = [abs(float(loss(batch(idx), k)) - float(loss(batch(idx), 1))) for idx in batches[:10] for k in GROUPS[1:]]
     print(f"{args.batches} class-balanced batches of {args.batch_size} (4 per class), max length {args.max_length}, "
           f"encoder {args.encoder}, {torch.get_num_threads()} threads; {real:,} real tokens")
-    print("| parts | steps/s | padded tokens computed | padding | speed-up over 1 part |\n|---|---|---|---|---|")
+    ceiling = sum(ceilings) / len(ceilings)
+    print(f"fp32 matmul rate: {ceiling:.0f} GFLOP/s (mean of {len(ceilings)} samples, {min(ceilings):.0f}-{max(ceilings):.0f})")
+    print("| parts | steps/s | padded tokens computed | padding | GFLOP/s | of matmul | speed-up over 1 part |\n"
+          "|---|---|---|---|---|---|---|")
     for k in GROUPS:
-        print(f"| {k} | {args.batches / seconds[k]:.2f} | {padded[k]:,} | {1 - real / padded[k]:.0%} | {seconds[1] / seconds[k]:.2f}x |")
+        rate = per_token * padded[k] / seconds[k] / 1e9
+        print(f"| {k} | {args.batches / seconds[k]:.2f} | {padded[k]:,} | {1 - real / padded[k]:.0%} | {rate:.0f} | "
+              f"{rate / ceiling:.0%} | {seconds[1] / seconds[k]:.2f}x |")
     print(f"largest loss difference from the whole batch, dropout off, 10 batches: {max(diffs):.2e}")
 
 
