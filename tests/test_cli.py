@@ -117,6 +117,12 @@ def test_run_lists_only_what_is_missing_or_stale(registry):
     config = str(registry / "run.yaml")
     fresh = cli("run", "--dry-run", "--select", "*label_mapping_model", "--config", config)
     assert fresh.exit_code == 0 and "everything is up to date" in fresh.output, fresh.output
+    assert "does not make an asset stale" not in fresh.output
+    seed = registry / "seed.yaml"  # a new seed alone is not stale: says how to build with it anyway
+    seed.write_text(yaml.safe_dump({**yaml.safe_load(Path(config).read_text()), "ops": {"label_mapping_model": {"config": {"seed": 14}}}}))
+    reseeded = cli("run", "--dry-run", "--select", "*label_mapping_model", "--config", str(seed))
+    assert reseeded.exit_code == 0 and "everything is up to date" in reseeded.output, reseeded.output
+    assert f"--select label_mapping_model --config {seed}" in reseeded.output, reseeded.output
     plan = cli("run", "--dry-run", "--config", config).output
     assert "to build: retrofitted_plm" in plan and "to build: eacl_checkpoints [emorynlp]" in plan
     assert "to build: label_mapping_model" not in plan and "to build: vad_regressor" not in plan
