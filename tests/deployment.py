@@ -115,14 +115,6 @@ class Deployment:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-2500:]}" for p in sorted((self.home / "logs").glob("*.log")))
 
 
-def alive(pid: int) -> bool:
-    """Running (a zombie, ended but not yet reaped, is not)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def environment(home: Path, pg: Postgres, tracking_uri: str) -> dict[str, str]:
     """What the webserver, the daemon and so every run and step see."""
     env = {**os.environ, "DAGSTER_HOME": str(home), "EMOPIPE_DAGSTER_PG_URL": pg.url("dagster"), "EMOPIPE_DEPLOYMENT": "server",

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from emopipe.defs.dataset_assets import DATASET_ASSETS
-from emopipe.defs.recovery import LOST_DATABASE
+from emopipe.defs.recovery import LOST_DATABASE, process_alive
 from emopipe.defs.source_assets import SOURCE_ASSETS
 from emopipe.defs.source_files import observe_source_files
 from tests.browser import chromium, full_page_screenshot, screenshot_around, wait_for
-from tests.deployment import Deployment, alive, server_deployment
+from tests.deployment import Deployment, server_deployment
 from tests.servers import graphql
 
 FILE_KEYS = [k.to_user_string() for k in observe_source_files.keys]
@@ -201,12 +201,12 @@ def test_postgres_stopped_mid_run_fails_the_run_clearly_and_loses_no_table(deplo
     while not list(checkpoints.glob("*/checkpoints/epoch_2/state.json")):
         assert time.monotonic() < deadline, deployment.logs()
         time.sleep(0.5)
-    processes = deployment.processes(run_id)
+    processes, taken = deployment.processes(run_id), time.time()
     assert processes, f"no process of run {run_id}"
     deployment.postgres.stop()
     # Until the run's processes have given up on the database (a few seconds' outage only stalls the step).
     deadline = time.monotonic() + 180
-    while any(alive(pid) for pid in processes):
+    while any(process_alive(pid, taken) for pid in processes):
         assert time.monotonic() < deadline, f"run {run_id}'s processes still running 180 s after Postgres stopped"
         time.sleep(1)
     deployment.postgres.start()

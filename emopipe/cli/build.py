@@ -52,13 +52,7 @@ def run(select: str, config_file: Path | None, dry_run: bool) -> None:
     plan = outdated(defs, select)
     if not plan:
         click.echo(f"{select}: everything is up to date")
-        ops = (config or {}).get("ops", {})
-        configured = sorted(k for k in ops if dg.AssetKey.from_user_string(k) in selected)
-        if configured:  # run config is not part of what makes an asset stale: a new seed alone builds nothing
-            only = "" if len(configured) == len(ops) else " (Dagster refuses op config for assets outside --select: a file with their entries only)"
-            click.echo(f"--config sets {', '.join(configured)}, but a change of run config does not make an asset stale; "
-                       f"to build with it anyway: dagster asset materialize -m emopipe.definitions --select "
-                       f"{','.join(configured)} --config {config_file}{only}", err=True)
+        _unused_config_hint(config, selected, config_file)
         return
     for key, partitions in plan.items():
         click.echo(f"to build: {key}" + (f" [{', '.join(partitions)}]" if partitions != [None] else ""))
@@ -123,6 +117,21 @@ def _run_config(path: Path) -> dict:
     if not isinstance(config, dict) or not isinstance(config.get("ops", {}), dict):
         raise click.BadParameter(f"{path}: expected a mapping with `ops: {{asset: {{config: ...}}}}`", param_hint="--config")
     return config
+
+
+def _unused_config_hint(config: dict | None, selected, config_file: Path | None) -> None:
+    """Run config is not part of what makes an asset stale: a file that only sets a new seed builds
+    nothing. Say so, and how to build with it anyway."""
+    import dagster as dg
+
+    ops = (config or {}).get("ops", {})
+    configured = sorted(k for k in ops if dg.AssetKey.from_user_string(k) in selected)
+    if not configured:
+        return
+    only = "" if len(configured) == len(ops) else " (Dagster refuses op config for assets outside --select: a file with their entries only)"
+    click.echo(f"--config sets {', '.join(configured)}, but a change of run config does not make an asset stale; "
+               f"to build with it anyway: dagster asset materialize -m emopipe.definitions --select "
+               f"{','.join(configured)} --config {config_file}{only}", err=True)
 
 
 def observe(defs, keys: list[str], config: dict | None) -> None:
