@@ -122,10 +122,8 @@ def _run_config(path: Path) -> dict:
 def _unused_config_hint(config: dict | None, selected, config_file: Path | None) -> None:
     """Run config is not part of what makes an asset stale: a file that only sets a new seed builds
     nothing. Say so, and how to build with it anyway."""
-    import dagster as dg
-
-    ops = (config or {}).get("ops", {})
-    configured = sorted(k for k in ops if dg.AssetKey.from_user_string(k) in selected)
+    ops, names = (config or {}).get("ops", {}), {k.to_user_string() for k in selected}
+    configured = sorted(k for k in ops if k in names)
     if not configured:
         return
     only = "" if len(configured) == len(ops) else " (Dagster refuses op config for assets outside --select: a file with their entries only)"
